@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	httptransport "github.com/go-openapi/runtime/client"
 	"github.com/go-openapi/strfmt"
 	packerservice "github.com/hashicorp/hcp-sdk-go/clients/cloud-packer-service/stable/2023-01-01/client/packer_service"
 	organizationservice "github.com/hashicorp/hcp-sdk-go/clients/cloud-resource-manager/stable/2019-12-10/client/organization_service"
@@ -54,12 +55,8 @@ func New(ctx context.Context, cfg Config) (c *Client, warnings []string, err err
 		return nil, nil, credentialsErr(creds, err)
 	}
 
-	rt := newRuntime(hcpConfig, tokens, sourceChannelHeader(cfg.SourceChannel), creds.clientSecret)
-	c = &Client{
-		packer:        packerservice.New(rt, strfmt.Default),
-		projects:      projectservice.New(rt, strfmt.Default),
-		organizations: organizationservice.New(rt, strfmt.Default),
-	}
+	c = newClient(newRuntime(hcpConfig.APIAddress(), hcpConfig.APITLSConfig(), tokens,
+		sourceChannelHeader(cfg.SourceChannel), creds.clientSecret))
 
 	loc, warnings, err := c.resolveDefaultLocation(ctx,
 		settingOrEnv(cfg.OrganizationID, envOrganizationID, os.LookupEnv),
@@ -69,6 +66,16 @@ func New(ctx context.Context, cfg Config) (c *Client, warnings []string, err err
 	}
 	c.location = loc
 	return c, warnings, nil
+}
+
+// newClient builds a Client on a runtime; its location is set by the
+// caller.
+func newClient(rt *httptransport.Runtime) *Client {
+	return &Client{
+		packer:        packerservice.New(rt, strfmt.Default),
+		projects:      projectservice.New(rt, strfmt.Default),
+		organizations: organizationservice.New(rt, strfmt.Default),
+	}
 }
 
 // Location returns the resolved default location.
