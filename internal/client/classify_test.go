@@ -93,7 +93,7 @@ func TestClassifyKeepsNilAndClassifiedErrors(t *testing.T) {
 		t.Errorf("classify(nil) = %v", err)
 	}
 	orig := &Error{Op: "First", Code: codes.NotFound}
-	if err := classify("Second", orig); err != orig {
+	if err := classify("Second", orig); !errors.Is(err, orig) {
 		t.Errorf("classify re-wrapped an *Error: %v", err)
 	}
 }

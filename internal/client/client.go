@@ -28,8 +28,10 @@ type Client struct {
 	location Location
 
 	// projectOrgs caches the parent organization of projects other than
-	// the default one; a project never moves between organizations.
-	projectOrgs sync.Map // project ID → organization ID
+	// the default one (project ID → organization ID); a project never
+	// moves between organizations.
+	mu          sync.Mutex
+	projectOrgs map[string]string
 }
 
 var _ API = (*Client)(nil)
@@ -45,7 +47,7 @@ func New(ctx context.Context, cfg Config) (c *Client, warnings []string, err err
 
 	hcpConfig, err := newHCPConfig(creds)
 	if err != nil {
-		return nil, nil, setupErr(creds, fmt.Sprintf("Invalid HCP client configuration: %s; check the HCP_* environment variables.", err), err)
+		return nil, nil, setupErr(creds, fmt.Sprintf("invalid HCP client configuration: %s; check the HCP_* environment variables", err), err)
 	}
 
 	// The SDK's token source reads and rewrites its cache file on every
@@ -75,6 +77,7 @@ func newClient(rt *httptransport.Runtime) *Client {
 		packer:        packerservice.New(rt, strfmt.Default),
 		projects:      projectservice.New(rt, strfmt.Default),
 		organizations: organizationservice.New(rt, strfmt.Default),
+		projectOrgs:   map[string]string{},
 	}
 }
 
@@ -119,12 +122,12 @@ func credentialsErr(creds credentials, err error) error {
 	switch {
 	case errors.As(err, &retrieve):
 		return setupErr(creds, fmt.Sprintf("HCP rejected the credentials from %s (%s); check the client ID and secret, "+
-			"and that the service principal still exists.", creds.origin, retrieveReason(retrieve)), err)
+			"and that the service principal still exists", creds.origin, retrieveReason(retrieve)), err)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return setupErr(creds, "Validating the HCP credentials was interrupted: "+err.Error()+".", err)
+		return setupErr(creds, "validating the HCP credentials was interrupted: "+err.Error(), err)
 	default:
-		return setupErr(creds, fmt.Sprintf("Could not obtain an HCP access token with the credentials from %s: %s; "+
-			"check HCP_AUTH_URL, HCP_AUTH_TLS and the network.", creds.origin, err), err)
+		return setupErr(creds, fmt.Sprintf("could not obtain an HCP access token with the credentials from %s: %s; "+
+			"check HCP_AUTH_URL, HCP_AUTH_TLS and the network", creds.origin, err), err)
 	}
 }
 

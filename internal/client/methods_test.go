@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"reflect"
 	"testing"
@@ -105,8 +106,8 @@ func TestGetVersionReportsAbortedAsNotFound(t *testing.T) {
 		writeRPCError(w, http.StatusConflict, 10, "version not found")
 	})
 	_, err := f.client(testLoc).GetVersion(context.Background(), testLoc, "web", "nope")
-	e, ok := err.(*Error)
-	if !ok || e.Code != codes.NotFound || e.HTTPStatus != 409 || e.Message != "version not found" || e.Op != "GetVersion" {
+	var e *Error
+	if !errors.As(err, &e) || e.Code != codes.NotFound || e.HTTPStatus != 409 || e.Message != "version not found" || e.Op != "GetVersion" {
 		t.Errorf("err = %#v, want NotFound from HTTP 409 with the server's message", err)
 	}
 }

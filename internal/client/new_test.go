@@ -129,7 +129,7 @@ func TestNewFailsWithOneClearSentence(t *testing.T) {
 		{
 			name:     "project not found",
 			cfg:      Config{ProjectID: projGone},
-			wantText: []string{"Could not read HCP project", projGone, "project not found"},
+			wantText: []string{"could not read HCP project", projGone, "project not found"},
 		},
 		{
 			name:     "organization that is not the project's parent",
@@ -195,7 +195,7 @@ func TestNewWithoutCredentials(t *testing.T) {
 	f.setEnv(t)
 
 	_, _, err := New(context.Background(), Config{ProjectID: projOld})
-	if err == nil || !strings.Contains(err.Error(), "No HCP credentials found") {
+	if err == nil || !strings.Contains(err.Error(), "no HCP credentials found") {
 		t.Fatalf("New without credentials: %v, want the no-credentials error", err)
 	}
 	if len(f.recorded()) != 0 {

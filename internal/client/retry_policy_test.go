@@ -2,7 +2,6 @@ package client
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -54,12 +53,12 @@ func TestRetryPolicyDecide(t *testing.T) {
 		jitter:        func(time.Duration) time.Duration { return 0 },
 	}
 	now := time.Now()
-	answer := func(status int, retryAfter string) *http.Response {
+	answer := func(status int, retryAfter string) outcome {
 		h := http.Header{}
 		if retryAfter != "" {
 			h.Set("Retry-After", retryAfter)
 		}
-		return &http.Response{StatusCode: status, Status: fmt.Sprintf("%d %s", status, http.StatusText(status)), Header: h}
+		return outcome{status: status, header: h}
 	}
 	dialErr := &url.Error{Op: "Post", URL: "https://x", Err: &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}}
 	resetErr := &url.Error{Op: "Post", URL: "https://x", Err: &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}}
@@ -69,35 +68,34 @@ func TestRetryPolicyDecide(t *testing.T) {
 		name      string
 		attempt   int
 		method    string
-		resp      *http.Response
-		err       error
+		out       outcome
 		wantRetry bool
 		wantWait  time.Duration
 	}{
-		{"200 is final", 1, "GET", answer(200, ""), nil, false, 0},
-		{"404 is final", 1, "GET", answer(404, ""), nil, false, 0},
-		{"500 is final", 1, "GET", answer(500, ""), nil, false, 0},
-		{"429 with Retry-After seconds", 1, "POST", answer(429, "2"), nil, true, 2 * time.Second},
-		{"429 with an HTTP date", 1, "PATCH", answer(429, now.Add(3*time.Second).UTC().Format(http.TimeFormat)), nil, true, 2 * time.Second},
-		{"429 without Retry-After backs off", 1, "POST", answer(429, ""), nil, true, 50 * time.Millisecond},
-		{"429 asking for too long is passed on", 1, "GET", answer(429, "3600"), nil, false, 0},
-		{"503 retries a POST: the server did not act", 2, "POST", answer(503, ""), nil, true, 100 * time.Millisecond},
-		{"502 retries a GET", 3, "GET", answer(502, ""), nil, true, 200 * time.Millisecond},
-		{"504 retries a DELETE", 1, "DELETE", answer(504, ""), nil, true, 50 * time.Millisecond},
-		{"502 does not retry a POST", 1, "POST", answer(502, ""), nil, false, 0},
-		{"504 does not retry a PATCH", 1, "PATCH", answer(504, ""), nil, false, 0},
-		{"504 does not retry the PUT that creates a bucket", 1, "PUT", answer(504, ""), nil, false, 0},
-		{"the last attempt is final", 4, "GET", answer(503, ""), nil, false, 0},
-		{"a refused connection retries any method", 1, "POST", nil, dialErr, true, 50 * time.Millisecond},
-		{"a reset retries a GET", 1, "GET", nil, resetErr, true, 50 * time.Millisecond},
-		{"a reset does not retry a POST", 1, "POST", nil, resetErr, false, 0},
-		{"a closed connection retries a GET", 1, "GET", nil, eofErr, true, 50 * time.Millisecond},
-		{"other errors are final", 1, "GET", nil, errors.New("x509: certificate signed by unknown authority"), false, 0},
+		{"200 is final", 1, "GET", answer(200, ""), false, 0},
+		{"404 is final", 1, "GET", answer(404, ""), false, 0},
+		{"500 is final", 1, "GET", answer(500, ""), false, 0},
+		{"429 with Retry-After seconds", 1, "POST", answer(429, "2"), true, 2 * time.Second},
+		{"429 with an HTTP date", 1, "PATCH", answer(429, now.Add(3*time.Second).UTC().Format(http.TimeFormat)), true, 2 * time.Second},
+		{"429 without Retry-After backs off", 1, "POST", answer(429, ""), true, 50 * time.Millisecond},
+		{"429 asking for too long is passed on", 1, "GET", answer(429, "3600"), false, 0},
+		{"503 retries a POST: the server did not act", 2, "POST", answer(503, ""), true, 100 * time.Millisecond},
+		{"502 retries a GET", 3, "GET", answer(502, ""), true, 200 * time.Millisecond},
+		{"504 retries a DELETE", 1, "DELETE", answer(504, ""), true, 50 * time.Millisecond},
+		{"502 does not retry a POST", 1, "POST", answer(502, ""), false, 0},
+		{"504 does not retry a PATCH", 1, "PATCH", answer(504, ""), false, 0},
+		{"504 does not retry the PUT that creates a bucket", 1, "PUT", answer(504, ""), false, 0},
+		{"the last attempt is final", 4, "GET", answer(503, ""), false, 0},
+		{"a refused connection retries any method", 1, "POST", outcome{err: dialErr}, true, 50 * time.Millisecond},
+		{"a reset retries a GET", 1, "GET", outcome{err: resetErr}, true, 50 * time.Millisecond},
+		{"a reset does not retry a POST", 1, "POST", outcome{err: resetErr}, false, 0},
+		{"a closed connection retries a GET", 1, "GET", outcome{err: eofErr}, true, 50 * time.Millisecond},
+		{"other errors are final", 1, "GET", outcome{err: errors.New("x509: certificate signed by unknown authority")}, false, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			d := p.decide(tt.attempt, tt.method, tt.resp, tt.err, now)
+			d := p.decide(tt.attempt, tt.method, tt.out, now)
 			if d.retry != tt.wantRetry {
 				t.Fatalf("retry = %v (reason %q), want %v", d.retry, d.reason, tt.wantRetry)
 			}

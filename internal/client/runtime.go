@@ -3,7 +3,9 @@ package client
 import (
 	"crypto/tls"
 	"fmt"
+	"net"
 	"net/http"
+	"time"
 
 	httptransport "github.com/go-openapi/runtime/client"
 	"github.com/hashicorp/hcp-sdk-go/version"
@@ -15,8 +17,7 @@ import (
 // transport sits below the point where the bearer token is attached: that
 // way it retries with the same token and knows the token to mask in logs.
 func newRuntime(apiAddress string, apiTLS *tls.Config, tokens oauth2.TokenSource, sourceChannel, clientSecret string) *httptransport.Runtime {
-	base := http.DefaultTransport.(*http.Transport).Clone()
-	base.TLSClientConfig = apiTLS
+	base := newBaseTransport(apiTLS)
 
 	// As in the SDK, a nil API TLS config (HCP_API_TLS=disabled) means
 	// plain HTTP.
@@ -48,4 +49,25 @@ func sourceChannelHeader(channel string) string {
 		channel = defaultSourceChannel
 	}
 	return fmt.Sprintf("%s hcp-go-sdk/%s", channel, version.Version)
+}
+
+// newBaseTransport is net/http's default transport with the API's TLS
+// settings and more idle connections per host: Terraform calls the provider
+// with up to ten operations in parallel, all against one host, and the
+// default of two would close and reopen TLS connections between them.
+func newBaseTransport(apiTLS *tls.Config) *http.Transport {
+	return &http.Transport{
+		Proxy: http.ProxyFromEnvironment,
+		DialContext: (&net.Dialer{
+			Timeout:   30 * time.Second,
+			KeepAlive: 30 * time.Second,
+		}).DialContext,
+		TLSClientConfig:       apiTLS,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          100,
+		MaxIdleConnsPerHost:   32,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}
 }

@@ -170,7 +170,10 @@ func TestTransportStopsPromptlyWhenCancelled(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	_, err = testTransport(fastPolicy()).RoundTrip(req)
+	resp, err := testTransport(fastPolicy()).RoundTrip(req)
+	if resp != nil {
+		_ = resp.Body.Close()
+	}
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("RoundTrip error = %v, want context.Canceled", err)
 	}
