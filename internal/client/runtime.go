@@ -52,9 +52,11 @@ func sourceChannelHeader(channel string) string {
 }
 
 // newBaseTransport is net/http's default transport with the API's TLS
-// settings and more idle connections per host: Terraform calls the provider
+// settings, more idle connections per host (Terraform calls the provider
 // with up to ten operations in parallel, all against one host, and the
-// default of two would close and reopen TLS connections between them.
+// default of two would close and reopen TLS connections between them), and
+// a bound on the wait for an answer, so that a server that accepts a
+// request and never answers fails the call instead of hanging the run.
 func newBaseTransport(apiTLS *tls.Config) *http.Transport {
 	return &http.Transport{
 		Proxy: http.ProxyFromEnvironment,
@@ -69,5 +71,6 @@ func newBaseTransport(apiTLS *tls.Config) *http.Transport {
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,
 		ExpectContinueTimeout: time.Second,
+		ResponseHeaderTimeout: 2 * time.Minute,
 	}
 }
