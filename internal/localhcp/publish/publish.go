@@ -122,11 +122,11 @@ func withDefaults(in []Build) []Build {
 }
 
 type publisher struct {
-	ctx                context.Context
-	api                packer_service.ClientService
-	opts               Options
-	orgID, projectID   string
-	runUUID            string
+	ctx              context.Context
+	api              packer_service.ClientService
+	opts             Options
+	orgID, projectID string
+	runUUID          string
 }
 
 func (p *publisher) run(builds []Build) (*Result, error) {
@@ -413,4 +413,3 @@ func sameLabels(a, b map[string]string) bool {
 	}
 	return true
 }
-
