@@ -90,7 +90,8 @@ func parseOrderBy(values []string) ([]orderTerm, error) {
 }
 
 // sortBy orders items by the requested terms, falling back to def and
-// finally to the id so pages are stable.
+// finally to the id (ULIDs grow with creation time), in the direction of the
+// first term so equal timestamps keep creation order, and pages are stable.
 func sortBy[T any](items []T, orderBy []string, def []orderTerm, keys func(*T) sortKeys) error {
 	terms, err := parseOrderBy(orderBy)
 	if err != nil {
@@ -117,6 +118,9 @@ func sortBy[T any](items []T, orderBy []string, def []orderTerm, keys func(*T) s
 			if c != 0 {
 				return c < 0
 			}
+		}
+		if terms[0].desc {
+			return a.id > b.id
 		}
 		return a.id < b.id
 	})
