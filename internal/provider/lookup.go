@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"google.golang.org/grpc/codes"
 
 	"github.com/golden-image/terraform-provider-hcppacker/internal/client"
 )
@@ -150,7 +151,7 @@ func (l versionLookup) resolve(ctx context.Context, q versionQuery, reject bool,
 		diags.AddWarning("Version Revocation Scheduled",
 			fmt.Sprintf("%s will be revoked at %s%s. From then on this lookup fails because reject_revoked is true; "+
 				"assign another version before then, or restore the version.",
-				l.describeVersion(q, v), v.RevokeAt.UTC().Format(time.RFC3339), revocationReason(v)))
+				l.describeVersion(q, v), v.RevokeAt.UTC().Format(time.RFC3339), lookupRevocationReason(v)))
 	}
 	return v, diags
 }
@@ -318,6 +319,14 @@ func bucketNotFound(q versionQuery, terms lookupTerms) *lookupError {
 
 // registryCallError describes an API failure other than "not found".
 func registryCallError(err error, object, what, attribute string) *lookupError {
+	if client.CodeOf(err) == codes.Unauthenticated {
+		return &lookupError{
+			Attribute: attribute,
+			Summary:   "Authentication Failed",
+			Detail: fmt.Sprintf("HCP did not accept the provider's credentials when reading %s: %s. Check client_id and "+
+				"client_secret (or HCP_CLIENT_ID and HCP_CLIENT_SECRET, or the credential file).", what, client.MessageOf(err)),
+		}
+	}
 	if client.IsPermissionDenied(err) {
 		return &lookupError{
 			Attribute: attribute,
@@ -350,11 +359,11 @@ func (l versionLookup) rejectRevoked(q versionQuery, v *client.Version, now time
 		Summary: "Version Revoked",
 		Detail: fmt.Sprintf("%s was revoked at %s%s. reject_revoked is true, so a revoked version is an error. "+
 			"%s (destroy its hcppacker_version_revocation), or set reject_revoked = false to read it anyway.",
-			l.describeVersion(q, v), v.RevokeAt.UTC().Format(time.RFC3339), revocationReason(v), fix),
+			l.describeVersion(q, v), v.RevokeAt.UTC().Format(time.RFC3339), lookupRevocationReason(v), fix),
 	}
 }
 
-func revocationReason(v *client.Version) string {
+func lookupRevocationReason(v *client.Version) string {
 	var parts []string
 	if v.RevocationMessage != "" {
 		parts = append(parts, fmt.Sprintf("message %q", v.RevocationMessage))

@@ -204,6 +204,9 @@ func TestLookupReportsAPIFailures(t *testing.T) {
 			"Unable to Read Version", "fingerprint", []string{`fingerprint "fp-v1" of bucket "web"`, `service unavailable`, `Retry`}},
 		{"list failure on id", "ListVersions", unavailable, func(f *lookupFixture) versionQuery { return f.query("", "", "01J00000000000000000000001") },
 			"Unable to Read Versions", "bucket_name", []string{`versions of bucket "web"`}},
+		{"expired credentials", "GetChannel", apiError("GetChannel", codes.Unauthenticated, 401, "token expired"),
+			func(f *lookupFixture) versionQuery { return f.query("stable", "", "") },
+			"Authentication Failed", "channel_name", []string{`when reading channel "stable" of bucket "web": token expired`, `HCP_CLIENT_ID`}},
 		{"bucket check failure after a missing channel", "GetBucket", denied, func(f *lookupFixture) versionQuery { return f.query("nope", "", "") },
 			"Permission Denied", "bucket_name", []string{`may not read bucket "web"`}},
 	}
