@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -11,58 +12,16 @@ import (
 	"github.com/golden-image/terraform-provider-hcppacker/internal/client"
 )
 
-// officialIterationImageConfig is a 2022-era config for the official
-// provider's hcp_packer_iteration and hcp_packer_image, reading every
-// attribute such configs used. Only the type prefix changes in migration.
-const officialIterationImageConfig = `
-data "hcp_packer_iteration" "ubuntu" {
-  bucket_name = "hardened-ubuntu"
-  channel     = "production"
-}
-
-data "hcp_packer_image" "ubuntu_us_east_1" {
-  bucket_name    = "hardened-ubuntu"
-  cloud_provider = "aws"
-  iteration_id   = data.hcp_packer_iteration.ubuntu.ulid
-  region         = "us-east-1"
-}
-
-data "hcp_packer_image" "by_channel" {
-  bucket_name    = "hardened-ubuntu"
-  channel        = "production"
-  cloud_provider = "aws"
-  region         = "us-east-1"
-  component_type = "amazon-ebs.ubuntu"
-}
-
-output "ami" {
-  value = data.hcp_packer_image.ubuntu_us_east_1.cloud_image_id
-}
-
-output "iteration" {
-  value = {
-    id                  = data.hcp_packer_iteration.ubuntu.id
-    fingerprint         = data.hcp_packer_iteration.ubuntu.fingerprint
-    incremental_version = data.hcp_packer_iteration.ubuntu.incremental_version
-    revoke_at           = data.hcp_packer_iteration.ubuntu.revoke_at
-  }
-}
-
-output "image" {
-  value = {
-    iteration_id    = data.hcp_packer_image.by_channel.iteration_id
-    build_id        = data.hcp_packer_image.by_channel.build_id
-    labels          = data.hcp_packer_image.by_channel.labels
-    revoke_at       = data.hcp_packer_image.by_channel.revoke_at
-    packer_run_uuid = data.hcp_packer_image.by_channel.packer_run_uuid
-    created_at      = data.hcp_packer_image.by_channel.created_at
-  }
-}
-`
-
-// migratedConfig renames the official type prefix, and nothing else.
-func migratedConfig() string {
-	return strings.ReplaceAll(officialIterationImageConfig, "hcp_packer_", "hcppacker_")
+// migratedConfig reads the 2022-era config for the official provider's
+// hcp_packer_iteration and hcp_packer_image and renames the type prefix, and
+// nothing else; the config names the bucket "hardened-ubuntu".
+func migratedConfig(t *testing.T) string {
+	t.Helper()
+	official, err := os.ReadFile("testdata/official-2022-iteration-image.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.ReplaceAll(string(official), "hcp_packer_", "hcppacker_")
 }
 
 func TestMigrationFromOfficialIterationAndImage(t *testing.T) {
@@ -81,7 +40,7 @@ func TestMigrationFromOfficialIterationAndImage(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: fakeProviderFactories(api, newFakeClock(fakeEpoch)),
 		Steps: []resource.TestStep{{
-			Config: migratedConfig(),
+			Config: migratedConfig(t),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownOutputValue("ami", knownvalue.StringExact("ami-0migrated")),
 				statecheck.ExpectKnownOutputValue("iteration", knownvalue.ObjectExact(map[string]knownvalue.Check{
