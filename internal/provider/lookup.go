@@ -150,7 +150,7 @@ func (l versionLookup) resolve(ctx context.Context, q versionQuery, reject bool,
 	if v.RevocationScheduled(now) {
 		diags.AddWarning("Version Revocation Scheduled",
 			fmt.Sprintf("%s will be revoked at %s%s. From then on this lookup fails because reject_revoked is true; "+
-				"assign another version before then, or restore the version.",
+				"point the lookup at a valid version before then, or restore this one.",
 				l.describeVersion(q, v), v.RevokeAt.UTC().Format(time.RFC3339), lookupRevocationReason(v)))
 	}
 	return v, diags
