@@ -119,7 +119,7 @@ func TestLocalHCPNewResolvesLocations(t *testing.T) {
 		useEnv(t, srv.Env("contributor"))
 		secret := "not-the-" + srv.Principal("contributor").ClientSecret
 		_, _, err := New(ctx, Config{ClientSecret: secret})
-		if err == nil || !strings.Contains(err.Error(), "HCP rejected the credentials") {
+		if err == nil || !strings.Contains(MessageOf(err), "HCP rejected the credentials") {
 			t.Fatalf("New = %v, want the rejected-credentials error", err)
 		}
 		if strings.Contains(err.Error(), secret) {
@@ -130,7 +130,7 @@ func TestLocalHCPNewResolvesLocations(t *testing.T) {
 	t.Run("organization that is not the project's", func(t *testing.T) {
 		useEnv(t, srv.Env("contributor"))
 		_, _, err := New(ctx, Config{OrganizationID: "99999999-9999-4999-8999-999999999999"})
-		if err == nil || !strings.Contains(err.Error(), "is not the organization of project") {
+		if err == nil || !strings.Contains(MessageOf(err), "is not the organization of project") {
 			t.Fatalf("New = %v, want the organization mismatch error", err)
 		}
 	})
