@@ -195,6 +195,13 @@ func TestLocalHCPEveryMethod(t *testing.T) {
 	if b.Description != "web golden images" || b.Labels["team"] != "platform" {
 		t.Errorf("updated bucket = %+v", b)
 	}
+	// The SDK omits an empty description and labels, so clearing both
+	// relies on UpdateBucket replacing them with what is (not) sent.
+	cleared, err := c.UpdateBucket(ctx, loc, BucketInput{Name: bucket})
+	must(err, "UpdateBucket clearing")
+	if cleared.Description != "" || len(cleared.Labels) != 0 {
+		t.Errorf("clearing description and labels left %q, %v", cleared.Description, cleared.Labels)
+	}
 	if _, err := c.GetBucket(ctx, loc, "no-such-bucket"); !IsNotFound(err) {
 		t.Errorf("GetBucket of a missing bucket = %v, want NotFound", err)
 	}
