@@ -215,3 +215,12 @@ func TestSerializationRules(t *testing.T) {
 		t.Errorf("enforced blocks of a deleted bucket: %v", out)
 	}
 }
+
+func newRequest(r *rawClient, method, path string) (*http.Request, error) {
+	req, err := http.NewRequest(method, r.srv.URL()+path, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+r.token)
+	return req, nil
+}
