@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	httptransport "github.com/go-openapi/runtime/client"
 	"github.com/go-openapi/strfmt"
 	packerservice "github.com/hashicorp/hcp-sdk-go/clients/cloud-packer-service/stable/2023-01-01/client/packer_service"
 	organizationservice "github.com/hashicorp/hcp-sdk-go/clients/cloud-resource-manager/stable/2019-12-10/client/organization_service"
@@ -27,8 +28,10 @@ type Client struct {
 	location Location
 
 	// projectOrgs caches the parent organization of projects other than
-	// the default one; a project never moves between organizations.
-	projectOrgs sync.Map // project ID → organization ID
+	// the default one (project ID → organization ID); a project never
+	// moves between organizations.
+	mu          sync.Mutex
+	projectOrgs map[string]string
 }
 
 var _ API = (*Client)(nil)
@@ -44,7 +47,7 @@ func New(ctx context.Context, cfg Config) (c *Client, warnings []string, err err
 
 	hcpConfig, err := newHCPConfig(creds)
 	if err != nil {
-		return nil, nil, setupErr(creds, fmt.Sprintf("Invalid HCP client configuration: %s; check the HCP_* environment variables.", err), err)
+		return nil, nil, setupErr(creds, fmt.Sprintf("invalid HCP client configuration: %s; check the HCP_* environment variables", err), err)
 	}
 
 	// The SDK's token source reads and rewrites its cache file on every
@@ -54,12 +57,8 @@ func New(ctx context.Context, cfg Config) (c *Client, warnings []string, err err
 		return nil, nil, credentialsErr(creds, err)
 	}
 
-	rt := newRuntime(hcpConfig, tokens, sourceChannelHeader(cfg.SourceChannel), creds.clientSecret)
-	c = &Client{
-		packer:        packerservice.New(rt, strfmt.Default),
-		projects:      projectservice.New(rt, strfmt.Default),
-		organizations: organizationservice.New(rt, strfmt.Default),
-	}
+	c = newClient(newRuntime(hcpConfig.APIAddress(), hcpConfig.APITLSConfig(), tokens,
+		sourceChannelHeader(cfg.SourceChannel), creds.clientSecret))
 
 	loc, warnings, err := c.resolveDefaultLocation(ctx,
 		settingOrEnv(cfg.OrganizationID, envOrganizationID, os.LookupEnv),
@@ -69,6 +68,17 @@ func New(ctx context.Context, cfg Config) (c *Client, warnings []string, err err
 	}
 	c.location = loc
 	return c, warnings, nil
+}
+
+// newClient builds a Client on a runtime; its location is set by the
+// caller.
+func newClient(rt *httptransport.Runtime) *Client {
+	return &Client{
+		packer:        packerservice.New(rt, strfmt.Default),
+		projects:      projectservice.New(rt, strfmt.Default),
+		organizations: organizationservice.New(rt, strfmt.Default),
+		projectOrgs:   map[string]string{},
+	}
 }
 
 // Location returns the resolved default location.
@@ -112,12 +122,12 @@ func credentialsErr(creds credentials, err error) error {
 	switch {
 	case errors.As(err, &retrieve):
 		return setupErr(creds, fmt.Sprintf("HCP rejected the credentials from %s (%s); check the client ID and secret, "+
-			"and that the service principal still exists.", creds.origin, retrieveReason(retrieve)), err)
+			"and that the service principal still exists", creds.origin, retrieveReason(retrieve)), err)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return setupErr(creds, "Validating the HCP credentials was interrupted: "+err.Error()+".", err)
+		return setupErr(creds, "validating the HCP credentials was interrupted: "+err.Error(), err)
 	default:
-		return setupErr(creds, fmt.Sprintf("Could not obtain an HCP access token with the credentials from %s: %s; "+
-			"check HCP_AUTH_URL, HCP_AUTH_TLS and the network.", creds.origin, err), err)
+		return setupErr(creds, fmt.Sprintf("could not obtain an HCP access token with the credentials from %s: %s; "+
+			"check HCP_AUTH_URL, HCP_AUTH_TLS and the network", creds.origin, err), err)
 	}
 }
 

@@ -69,10 +69,10 @@ func chooseCredentials(cfg Config, env lookupEnv) (credentials, error) {
 	if cfg.ClientID != "" || cfg.ClientSecret != "" {
 		id, secret := firstNonEmpty(cfg.ClientID, envID), firstNonEmpty(cfg.ClientSecret, envSecret)
 		if id == "" {
-			return credentials{}, errors.New("client_secret is set without client_id: set client_id (or HCP_CLIENT_ID) as well.")
+			return credentials{}, errors.New("client_secret is set without client_id: set client_id (or HCP_CLIENT_ID) as well")
 		}
 		if secret == "" {
-			return credentials{}, errors.New("client_id is set without client_secret: set client_secret (or HCP_CLIENT_SECRET) as well.")
+			return credentials{}, errors.New("client_id is set without client_secret: set client_secret (or HCP_CLIENT_SECRET) as well")
 		}
 		return credentials{clientID: id, clientSecret: secret, origin: "client_id and client_secret"}, nil
 	}
@@ -85,9 +85,9 @@ func chooseCredentials(cfg Config, env lookupEnv) (credentials, error) {
 	case envID != "" && envSecret != "":
 		return credentials{clientID: envID, clientSecret: envSecret, origin: "HCP_CLIENT_ID and HCP_CLIENT_SECRET"}, nil
 	case envID != "":
-		return credentials{}, errors.New("HCP_CLIENT_ID is set without HCP_CLIENT_SECRET: set both, or configure client_id and client_secret.")
+		return credentials{}, errors.New("HCP_CLIENT_ID is set without HCP_CLIENT_SECRET: set both, or configure client_id and client_secret")
 	case envSecret != "":
-		return credentials{}, errors.New("HCP_CLIENT_SECRET is set without HCP_CLIENT_ID: set both, or configure client_id and client_secret.")
+		return credentials{}, errors.New("HCP_CLIENT_SECRET is set without HCP_CLIENT_ID: set both, or configure client_id and client_secret")
 	}
 
 	if path, ok := env(envCredentialFile); ok && path != "" {
@@ -100,7 +100,7 @@ func chooseCredentials(cfg Config, env lookupEnv) (credentials, error) {
 			return readCredentialFile(path, "the default credential file")
 		}
 	}
-	return credentials{}, errors.New("No HCP credentials found: set client_id and client_secret (or HCP_CLIENT_ID and HCP_CLIENT_SECRET), or credential_file (or HCP_CRED_FILE).")
+	return credentials{}, errors.New("no HCP credentials found: set client_id and client_secret (or HCP_CLIENT_ID and HCP_CLIENT_SECRET), or credential_file (or HCP_CRED_FILE)")
 }
 
 // readCredentialFile loads and validates an HCP credential file. Its error
@@ -108,7 +108,7 @@ func chooseCredentials(cfg Config, env lookupEnv) (credentials, error) {
 func readCredentialFile(path, origin string) (credentials, error) {
 	cf, err := auth.ReadCredentialFile(path)
 	if err != nil {
-		return credentials{}, fmt.Errorf("Could not use the HCP credential file %q (from %s): %s; check that it exists and is an HCP credential file.", path, origin, credentialFileProblem(err))
+		return credentials{}, fmt.Errorf("could not use the HCP credential file %q (from %s): %s; check that it exists and is an HCP credential file", path, origin, credentialFileProblem(err))
 	}
 	c := credentials{file: cf, origin: fmt.Sprintf("the credential file %q", path)}
 	if cf.Scheme == auth.CredentialFileSchemeServicePrincipal && cf.Oauth != nil {

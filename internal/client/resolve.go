@@ -20,14 +20,19 @@ func (c *Client) ResolveLocation(ctx context.Context, projectID string) (Locatio
 	if projectID == "" || projectID == c.location.ProjectID {
 		return c.location, nil
 	}
-	if org, ok := c.projectOrgs.Load(projectID); ok {
-		return Location{OrganizationID: org.(string), ProjectID: projectID}, nil
+	c.mu.Lock()
+	org, ok := c.projectOrgs[projectID]
+	c.mu.Unlock()
+	if ok {
+		return Location{OrganizationID: org, ProjectID: projectID}, nil
 	}
 	project, err := c.getProject(ctx, projectID)
 	if err != nil {
 		return Location{}, err
 	}
-	c.projectOrgs.Store(projectID, project.Parent.ID)
+	c.mu.Lock()
+	c.projectOrgs[projectID] = project.Parent.ID
+	c.mu.Unlock()
 	return Location{OrganizationID: project.Parent.ID, ProjectID: projectID}, nil
 }
 
@@ -39,12 +44,12 @@ func (c *Client) resolveDefaultLocation(ctx context.Context, orgID, projectID st
 	if projectID != "" {
 		project, err := c.getProject(ctx, projectID)
 		if err != nil {
-			return Location{}, nil, explain(err, "Could not read HCP project %q: %s; check project_id (or HCP_PROJECT_ID) "+
-				"and that the credentials may read that project.", projectID, MessageOf(err))
+			return Location{}, nil, explain(err, "could not read HCP project %q: %s; check project_id (or HCP_PROJECT_ID) "+
+				"and that the credentials may read that project", projectID, MessageOf(err))
 		}
 		if orgID != "" && orgID != project.Parent.ID {
 			return Location{}, nil, fmt.Errorf("organization_id %q is not the organization of project %q, which belongs to %q; "+
-				"correct organization_id (or HCP_ORGANIZATION_ID) or leave it unset.", orgID, projectID, project.Parent.ID)
+				"correct organization_id (or HCP_ORGANIZATION_ID) or leave it unset", orgID, projectID, project.Parent.ID)
 		}
 		return Location{OrganizationID: project.Parent.ID, ProjectID: projectID}, nil, nil
 	}
@@ -58,12 +63,12 @@ func (c *Client) resolveDefaultLocation(ctx context.Context, orgID, projectID st
 
 	projects, err := c.listProjects(ctx, orgID)
 	if err != nil {
-		return Location{}, nil, explain(err, "Could not list the projects of HCP organization %q: %s; set project_id (or HCP_PROJECT_ID).",
+		return Location{}, nil, explain(err, "could not list the projects of HCP organization %q: %s; set project_id (or HCP_PROJECT_ID)",
 			orgID, MessageOf(err))
 	}
 	if len(projects) == 0 {
-		return Location{}, nil, fmt.Errorf("The credentials cannot read any project of HCP organization %q; "+
-			"set project_id (or HCP_PROJECT_ID) or grant the service principal access to a project.", orgID)
+		return Location{}, nil, fmt.Errorf("the credentials cannot read any project of HCP organization %q; "+
+			"set project_id (or HCP_PROJECT_ID) or grant the service principal access to a project", orgID)
 	}
 	oldest := oldestProject(projects)
 	var warnings []string
@@ -79,14 +84,14 @@ func (c *Client) resolveDefaultLocation(ctx context.Context, orgID, projectID st
 func (c *Client) onlyOrganization(ctx context.Context) (string, error) {
 	orgs, err := c.listOrganizations(ctx)
 	if err != nil {
-		return "", explain(err, "Could not list the HCP organizations of the credentials: %s; "+
-			"set project_id (or HCP_PROJECT_ID), which project-scoped service principals need.", MessageOf(err))
+		return "", explain(err, "could not list the HCP organizations of the credentials: %s; "+
+			"set project_id (or HCP_PROJECT_ID), which project-scoped service principals need", MessageOf(err))
 	}
 	switch len(orgs) {
 	case 0:
 		return "", &Error{Op: "OrganizationService_List", Code: codes.NotFound,
-			Message: "The credentials do not have access to any HCP organization; set project_id (or HCP_PROJECT_ID) " +
-				"or grant the service principal access to an organization."}
+			Message: "the credentials do not have access to any HCP organization; set project_id (or HCP_PROJECT_ID) " +
+				"or grant the service principal access to an organization"}
 	case 1:
 		return orgs[0].ID, nil
 	default:
@@ -94,7 +99,7 @@ func (c *Client) onlyOrganization(ctx context.Context) (string, error) {
 		for i, o := range orgs {
 			ids[i] = o.ID
 		}
-		return "", fmt.Errorf("The credentials have access to %d HCP organizations (%s); set project_id (or HCP_PROJECT_ID) to choose one.",
+		return "", fmt.Errorf("the credentials have access to %d HCP organizations (%s); set project_id (or HCP_PROJECT_ID) to choose one",
 			len(orgs), strings.Join(ids, ", "))
 	}
 }

@@ -2,6 +2,7 @@ package client
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -50,11 +51,25 @@ type retryDecision struct {
 	reason string // why the attempt failed, for the log
 }
 
+// outcome is what an attempt produced: an answer's status and headers, or
+// the error that prevented one.
+type outcome struct {
+	status int
+	header http.Header
+	err    error
+}
+
+func outcomeOf(resp *http.Response, err error) outcome {
+	if err != nil {
+		return outcome{err: err}
+	}
+	return outcome{status: resp.StatusCode, header: resp.Header}
+}
+
 // decide judges the outcome of attempt (1-based) of a request with method.
-// Exactly one of resp and err is non-nil. now is the time Retry-After dates
-// are measured from.
-func (p retryPolicy) decide(attempt int, method string, resp *http.Response, err error, now time.Time) retryDecision {
-	reason, retryable, retryAfter := p.classify(method, resp, err, now)
+// now is the time Retry-After dates are measured from.
+func (p retryPolicy) decide(attempt int, method string, out outcome, now time.Time) retryDecision {
+	reason, retryable, retryAfter := classifyOutcome(method, out, now)
 	if !retryable || attempt >= p.maxAttempts {
 		return retryDecision{reason: reason}
 	}
@@ -67,10 +82,10 @@ func (p retryPolicy) decide(attempt int, method string, resp *http.Response, err
 	return retryDecision{retry: true, wait: p.backoff(attempt), reason: reason}
 }
 
-// classify says why an attempt failed, whether sending it again is safe,
-// and the server's Retry-After (negative when it gave none).
-func (p retryPolicy) classify(method string, resp *http.Response, err error, now time.Time) (reason string, retryable bool, retryAfter time.Duration) {
-	if err != nil {
+// classifyOutcome says why an attempt failed, whether sending it again is
+// safe, and the server's Retry-After (negative when it gave none).
+func classifyOutcome(method string, out outcome, now time.Time) (reason string, retryable bool, retryAfter time.Duration) {
+	if err := out.err; err != nil {
 		switch {
 		case neverSent(err):
 			// The connection was never made: no server saw the request.
@@ -82,20 +97,21 @@ func (p retryPolicy) classify(method string, resp *http.Response, err error, now
 			return err.Error(), false, -1
 		}
 	}
-	switch resp.StatusCode {
+	reason = fmt.Sprintf("HTTP %d", out.status)
+	switch out.status {
 	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
 		// The server answered that it did not act on the request, so
 		// sending it again is safe whatever the method.
-		wait, ok := parseRetryAfter(resp.Header.Get("Retry-After"), now)
+		wait, ok := parseRetryAfter(out.header.Get("Retry-After"), now)
 		if !ok {
 			wait = -1
 		}
-		return resp.Status, true, wait
+		return reason, true, wait
 	case http.StatusBadGateway, http.StatusGatewayTimeout:
 		// A gateway answered; the service behind it may have acted.
-		return resp.Status, replayable(method), -1
+		return reason, replayable(method), -1
 	default:
-		return resp.Status, false, -1
+		return reason, false, -1
 	}
 }
 

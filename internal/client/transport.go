@@ -61,7 +61,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		logResponse(ctx, out, attempt, elapsed, resp, errorBody, err)
 
-		decision := t.policy.decide(attempt, req.Method, resp, err, time.Now())
+		decision := t.policy.decide(attempt, req.Method, outcomeOf(resp, err), time.Now())
 		if !decision.retry || !fitsDeadline(req.Context(), decision.wait) {
 			return resp, err
 		}

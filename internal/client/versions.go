@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"sort"
 
 	"github.com/go-openapi/strfmt"
@@ -20,7 +21,8 @@ func (c *Client) GetVersion(ctx context.Context, loc Location, bucket, fingerpri
 	resp, err := c.packer.PackerServiceGetVersion(params, nil)
 	if err != nil {
 		err = classify(op, err)
-		if e, ok := err.(*Error); ok && e.Code == codes.Aborted {
+		var e *Error
+		if errors.As(err, &e) && e.Code == codes.Aborted {
 			e.Code = codes.NotFound
 		}
 		return nil, err
