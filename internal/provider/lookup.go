@@ -24,10 +24,10 @@ import (
 	"github.com/golden-image/terraform-provider-hcppacker/internal/client"
 )
 
-// registryReader is the part of client.API the lookups read through. It is a
-// seam on purpose: a per-operation cache that coalesces identical GetChannel
-// and GetVersion calls (issue 5) implements this interface around client.API
-// and is returned by providerData.registryReader, so nothing here changes.
+// registryReader is the part of client.API the lookups read through, so
+// lookup tests can substitute it. Identical lookups of one operation are
+// coalesced below it, by the client.Coalesce that Configure wraps around
+// the client.
 type registryReader interface {
 	GetBucket(ctx context.Context, loc client.Location, name string) (*client.Bucket, error)
 	GetChannel(ctx context.Context, loc client.Location, bucket, name string) (*client.Channel, error)

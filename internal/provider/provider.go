@@ -150,7 +150,9 @@ func (p *hcpPackerProvider) Configure(ctx context.Context, req provider.Configur
 	}
 	tflog.Debug(ctx, "configured the HCP client")
 
-	data := &providerData{client: c, now: time.Now}
+	// One Coalesce per Configure, i.e. per Terraform operation: identical
+	// lookups share one request, and nothing outlives the operation.
+	data := &providerData{client: client.Coalesce(c), now: time.Now}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }
