@@ -270,7 +270,9 @@ func (c *coalescer) DeleteChannel(ctx context.Context, loc Location, bucket, nam
 
 func (c *coalescer) ChannelHistory(ctx context.Context, loc Location, bucket, name string) ([]ChannelAssignment, error) {
 	return read(c, ctx, readKey{op: opChannelHistory, loc: loc, bucket: bucket, name: name},
-		func(ctx context.Context) ([]ChannelAssignment, error) { return c.api.ChannelHistory(ctx, loc, bucket, name) },
+		func(ctx context.Context) ([]ChannelAssignment, error) {
+			return c.api.ChannelHistory(ctx, loc, bucket, name)
+		},
 		cloneHistory)
 }
 

@@ -369,17 +369,26 @@ func TestCoalesceReturnsCopiesCallersCannotSpoil(t *testing.T) {
 // before each write: bucket "web" (the one written), bucket "db" (another)
 // and the project's bucket list and location.
 var warmReads = map[string]func(API) error{
-	"bucket/web":         func(a API) error { _, err := a.GetBucket(context.Background(), coalesceLoc, "web"); return err },
-	"channel/web/stable": func(a API) error { _, err := a.GetChannel(context.Background(), coalesceLoc, "web", "stable"); return err },
-	"channels/web":       func(a API) error { _, err := a.ListChannels(context.Background(), coalesceLoc, "web"); return err },
-	"version/web/fp1":    func(a API) error { _, err := a.GetVersion(context.Background(), coalesceLoc, "web", "fp1"); return err },
-	"versions/web":       func(a API) error { _, err := a.ListVersions(context.Background(), coalesceLoc, "web"); return err },
-	"history/web/stable": func(a API) error { _, err := a.ChannelHistory(context.Background(), coalesceLoc, "web", "stable"); return err },
-	"bucket/db":          func(a API) error { _, err := a.GetBucket(context.Background(), coalesceLoc, "db"); return err },
-	"channel/db/stable":  func(a API) error { _, err := a.GetChannel(context.Background(), coalesceLoc, "db", "stable"); return err },
-	"version/db/fp9":     func(a API) error { _, err := a.GetVersion(context.Background(), coalesceLoc, "db", "fp9"); return err },
-	"buckets":            func(a API) error { _, err := a.ListBuckets(context.Background(), coalesceLoc); return err },
-	"loc/proj":           func(a API) error { _, err := a.ResolveLocation(context.Background(), "proj"); return err },
+	"bucket/web": func(a API) error { _, err := a.GetBucket(context.Background(), coalesceLoc, "web"); return err },
+	"channel/web/stable": func(a API) error {
+		_, err := a.GetChannel(context.Background(), coalesceLoc, "web", "stable")
+		return err
+	},
+	"channels/web":    func(a API) error { _, err := a.ListChannels(context.Background(), coalesceLoc, "web"); return err },
+	"version/web/fp1": func(a API) error { _, err := a.GetVersion(context.Background(), coalesceLoc, "web", "fp1"); return err },
+	"versions/web":    func(a API) error { _, err := a.ListVersions(context.Background(), coalesceLoc, "web"); return err },
+	"history/web/stable": func(a API) error {
+		_, err := a.ChannelHistory(context.Background(), coalesceLoc, "web", "stable")
+		return err
+	},
+	"bucket/db": func(a API) error { _, err := a.GetBucket(context.Background(), coalesceLoc, "db"); return err },
+	"channel/db/stable": func(a API) error {
+		_, err := a.GetChannel(context.Background(), coalesceLoc, "db", "stable")
+		return err
+	},
+	"version/db/fp9": func(a API) error { _, err := a.GetVersion(context.Background(), coalesceLoc, "db", "fp9"); return err },
+	"buckets":        func(a API) error { _, err := a.ListBuckets(context.Background(), coalesceLoc); return err },
+	"loc/proj":       func(a API) error { _, err := a.ResolveLocation(context.Background(), "proj"); return err },
 }
 
 func TestCoalesceWritesDropWhatTheyAffect(t *testing.T) {
