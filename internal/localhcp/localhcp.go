@@ -278,3 +278,20 @@ func (s *Server) Close() error {
 	})
 	return s.closeErr
 }
+
+// RequestCounts returns how many HTTP requests the server received since it
+// started, by endpoint action (e.g. "packer.channels.get",
+// "resourcemanager.projects.get"), plus "oauth2.token" for token requests,
+// "fault.injected" for answers replaced by fault injection and "other" for
+// requests no endpoint served. Keys with no request are absent.
+func (s *Server) RequestCounts() map[string]int64 { return s.handler.RequestCounts() }
+
+// RequestCount returns the total number of HTTP requests the server
+// received since it started, token requests included.
+func (s *Server) RequestCount() int64 {
+	var n int64
+	for _, c := range s.RequestCounts() {
+		n += c
+	}
+	return n
+}

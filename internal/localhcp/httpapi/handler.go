@@ -56,6 +56,10 @@ type Handler struct {
 	auth     *authenticator
 	projects map[string]store.Project
 	faults   atomic.Pointer[Faults]
+
+	counts                 requestCounts
+	tokenCount, faultCount *atomic.Int64
+	otherCount             *atomic.Int64
 }
 
 // New builds the handler.
@@ -72,6 +76,9 @@ func New(cfg Config) *Handler {
 		h.projects[p.ID] = p
 	}
 	h.faults.Store(&Faults{})
+	h.tokenCount = h.counts.counter(CountToken)
+	h.faultCount = h.counts.counter(CountFault)
+	h.otherCount = h.counts.counter(CountOther)
 	h.registerRoutes()
 	return h
 }
@@ -92,6 +99,8 @@ type endpoint struct {
 	action string // e.g. "packer.channels.update"; "" for out-of-scope routes
 	scope  scope
 	fn     func(h *Handler, c *call) (any, error)
+	// served counts the requests the endpoint answered (see RequestCounts).
+	served *atomic.Int64
 }
 
 // call is one authenticated request on its way to a handler.
@@ -119,19 +128,27 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			slog.Duration("duration", time.Since(start)))
 	}()
 	if r.URL.Path == "/oauth2/token" {
+		h.tokenCount.Add(1)
 		h.auth.serveToken(rec, r)
 		return
 	}
 	if h.injectFault(rec, r) {
+		h.faultCount.Add(1)
 		return
 	}
 	principal, err := h.auth.verify(r)
 	if err != nil {
+		h.otherCount.Add(1)
 		writeError(rec, err)
 		return
 	}
 	who = principal.Name
 	ep, params, found := h.router.match(r.Method, r.URL.EscapedPath())
+	if ep == nil || ep.fn == nil {
+		h.otherCount.Add(1)
+	} else {
+		ep.served.Add(1)
+	}
 	if ep == nil {
 		if found {
 			writeStatus(rec, codes.Unimplemented, "method "+r.Method+" is not supported on "+r.URL.Path+" by localhcp")

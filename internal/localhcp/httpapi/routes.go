@@ -15,10 +15,10 @@ type handlerFunc = func(h *Handler, c *call) (any, error)
 
 func (h *Handler) registerRoutes() {
 	rm := func(method, path, action string, fn handlerFunc) {
-		h.router.add(method, rmPrefix+path, &endpoint{action: action, scope: scopeNone, fn: fn})
+		h.router.add(method, rmPrefix+path, &endpoint{action: action, scope: scopeNone, fn: fn, served: h.counts.counter(action)})
 	}
 	pk := func(method, path, action string, fn handlerFunc) {
-		h.router.add(method, path, &endpoint{action: action, scope: scopeProject, fn: fn})
+		h.router.add(method, path, &endpoint{action: action, scope: scopeProject, fn: fn, served: h.counts.counter(action)})
 	}
 	// Out-of-scope routes answer 12 (Unimplemented) for any method, instead
 	// of 5 for an unknown route, so a client sees the feature is missing.
