@@ -7,6 +7,7 @@ import (
 	"context"
 	"flag"
 	"log"
+	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
@@ -26,6 +27,7 @@ func main() {
 	flag.BoolVar(&debug, "debug", false,
 		"start the provider in debug mode, for debuggers such as delve; it prints a TF_REATTACH_PROVIDERS value to export")
 	flag.Parse()
+	silenceUnreadLogs(debug, os.Getenv, os.Setenv)
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address:         providerAddress,
