@@ -26,7 +26,7 @@ type Principal struct {
 // Meta returns a value of the meta table, or "" when the key is absent.
 func (t *Tx) Meta(key string) (string, error) {
 	var v string
-	err := t.tx.QueryRow(`SELECT value FROM meta WHERE key = ?`, key).Scan(&v)
+	err := t.queryRow(`SELECT value FROM meta WHERE key = ?`, key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -40,7 +40,7 @@ func (t *Tx) SetMeta(key, value string) error {
 
 // Projects lists the projects, oldest first.
 func (t *Tx) Projects() ([]Project, error) {
-	rows, err := t.tx.Query(`SELECT id, name, description, created_at FROM projects ORDER BY created_at, id`)
+	rows, err := t.query(`SELECT id, name, description, created_at FROM projects ORDER BY created_at, id`)
 	return collect(rows, err, func(s scanner) (*Project, error) {
 		var p Project
 		var created int64
@@ -60,7 +60,7 @@ func (t *Tx) InsertProject(p *Project) error {
 
 // Principals lists the principals in the order they were configured.
 func (t *Tx) Principals() ([]Principal, error) {
-	rows, err := t.tx.Query(`SELECT id, name, client_id, client_secret, role FROM principals ORDER BY position`)
+	rows, err := t.query(`SELECT id, name, client_id, client_secret, role FROM principals ORDER BY position`)
 	return collect(rows, err, func(s scanner) (*Principal, error) {
 		var p Principal
 		if err := s.Scan(&p.ID, &p.Name, &p.ClientID, &p.ClientSecret, &p.Role); err != nil {
@@ -94,7 +94,7 @@ func (t *Tx) PutToken(hash, principalID string, expiresAt time.Time) error {
 // registry.ErrNotFound.
 func (t *Tx) Token(hash string) (principalID string, expiresAt time.Time, err error) {
 	var exp int64
-	err = t.tx.QueryRow(`SELECT principal_id, expires_at FROM tokens WHERE hash = ?`, hash).Scan(&principalID, &exp)
+	err = t.queryRow(`SELECT principal_id, expires_at FROM tokens WHERE hash = ?`, hash).Scan(&principalID, &exp)
 	if err != nil {
 		return "", time.Time{}, notFound(err)
 	}

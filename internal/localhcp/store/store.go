@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"sync/atomic"
+	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
@@ -28,6 +30,29 @@ const FileName = "localhcp.db"
 type DB struct {
 	writer *sql.DB
 	reader *sql.DB
+	// writerStmts and readerStmts are the prepared statements of each
+	// (one cache when both are the same in-memory database).
+	writerStmts *stmtCache
+	readerStmts *stmtCache
+
+	// generation counts the write transactions that have ended; see
+	// Generation.
+	generation atomic.Uint64
+	// writeTurn admits one write transaction at a time, in the order they
+	// arrive: database/sql hands a busy connection to waiters in no
+	// particular order, which left some writes waiting far longer than
+	// others under load. A channel queues its blocked senders first come,
+	// first served.
+	writeTurn chan struct{}
+}
+
+func newDB(writer, reader *sql.DB) *DB {
+	d := &DB{writer: writer, reader: reader, writerStmts: newStmtCache(writer), writeTurn: make(chan struct{}, 1)}
+	d.readerStmts = d.writerStmts
+	if reader != writer {
+		d.readerStmts = newStmtCache(reader)
+	}
+	return d
 }
 
 var _ registry.Store = (*DB)(nil)
@@ -43,7 +68,7 @@ func Open(dir string) (*DB, error) {
 		db.SetMaxOpenConns(1)
 		db.SetConnMaxIdleTime(0)
 		db.SetConnMaxLifetime(0)
-		d := &DB{writer: db, reader: db}
+		d := newDB(db, db)
 		return d, d.migrate()
 	}
 	path := filepath.Join(dir, FileName)
@@ -63,7 +88,7 @@ func Open(dir string) (*DB, error) {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	reader.SetMaxOpenConns(4)
-	d := &DB{writer: writer, reader: reader}
+	d := newDB(writer, reader)
 	if err := d.migrate(); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("prepare database %s: %w (delete it to start afresh)", path, err)
@@ -78,40 +103,84 @@ func (d *DB) migrate() error {
 
 // Close closes the database.
 func (d *DB) Close() error {
-	err := d.writer.Close()
+	err := d.writerStmts.close()
 	if d.reader != d.writer {
-		err = errors.Join(err, d.reader.Close())
+		err = errors.Join(err, d.readerStmts.close(), d.reader.Close())
 	}
-	return err
+	return errors.Join(err, d.writer.Close())
 }
 
 // View runs fn in a read-only transaction.
 func (d *DB) View(ctx context.Context, fn func(registry.Tx) error) error {
-	return d.run(ctx, d.reader, func(tx *Tx) error { return fn(tx) })
+	return d.run(ctx, d.reader, d.readerStmts, func(tx *Tx) error { return fn(tx) })
 }
 
 // Update runs fn in a write transaction and commits it before returning.
 func (d *DB) Update(ctx context.Context, fn func(registry.Tx) error) error {
-	return d.run(ctx, d.writer, func(tx *Tx) error { return fn(tx) })
+	return d.write(ctx, func(tx *Tx) error { return fn(tx) })
 }
 
 // ViewTx and UpdateTx are View and Update for callers that need the
 // concrete *Tx (principals, tokens, projects).
 func (d *DB) ViewTx(ctx context.Context, fn func(*Tx) error) error {
-	return d.run(ctx, d.reader, fn)
+	return d.run(ctx, d.reader, d.readerStmts, fn)
 }
 
 // UpdateTx is Update with the concrete *Tx.
 func (d *DB) UpdateTx(ctx context.Context, fn func(*Tx) error) error {
-	return d.run(ctx, d.writer, fn)
+	return d.write(ctx, fn)
 }
 
-func (d *DB) run(ctx context.Context, db *sql.DB, fn func(*Tx) error) error {
+// write runs fn in a write transaction when its turn comes.
+func (d *DB) write(ctx context.Context, fn func(*Tx) error) error {
+	select {
+	case d.writeTurn <- struct{}{}:
+	case <-ctx.Done():
+		return fmt.Errorf("begin transaction: %w", ctx.Err())
+	}
+	defer func() { <-d.writeTurn }()
+	defer d.generation.Add(1)
+	return d.run(ctx, d.writer, d.writerStmts, fn)
+}
+
+// Generation changes after every write transaction, committed or not, and
+// only then. An answer computed in transactions that all began after
+// Generation returned g reflects the data as long as Generation still
+// returns g: the counter moves only after a write has ended, so no read
+// can see a write's effect before the counter has moved past it.
+func (d *DB) Generation() uint64 { return d.generation.Load() }
+
+// PendingRevocationAt returns the earliest revoke_at of a revocation that
+// has not taken effect yet: the next moment at which answers change
+// without a write. ok is false when no revocation is pending.
+func (d *DB) PendingRevocationAt(ctx context.Context) (at time.Time, ok bool, err error) {
+	err = d.ViewTx(ctx, func(tx *Tx) error {
+		var v sql.NullInt64
+		if err := tx.queryRow(`SELECT MIN(revoke_at) FROM versions WHERE revocation_applied = 0 AND revoke_at IS NOT NULL`).Scan(&v); err != nil {
+			return err
+		}
+		if v.Valid {
+			at, ok = fromMS(v.Int64), true
+		}
+		return nil
+	})
+	return at, ok, err
+}
+
+func (d *DB) run(ctx context.Context, db *sql.DB, stmts *stmtCache, fn func(*Tx) error) error {
+	err := runTx(ctx, db, stmts, fn)
+	// The transaction has released its connection: prepare the queries it
+	// ran unprepared. A failure only means they stay unprepared for now.
+	_ = stmts.prepareWanted(ctx)
+	return err
+}
+
+func runTx(ctx context.Context, db *sql.DB, stmts *stmtCache, fn func(*Tx) error) error {
 	sqlTx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	tx := &Tx{tx: sqlTx}
+	tx := &Tx{tx: sqlTx, stmts: stmts}
 	if err := fn(tx); err != nil {
 		_ = sqlTx.Rollback()
 		return err

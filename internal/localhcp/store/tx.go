@@ -13,7 +13,8 @@ import (
 // Tx is one transaction. It implements registry.Tx and adds the
 // server's own tables (meta, projects, principals, tokens).
 type Tx struct {
-	tx *sql.Tx
+	tx    *sql.Tx
+	stmts *stmtCache
 }
 
 var _ registry.Tx = (*Tx)(nil)
@@ -58,13 +59,13 @@ func notFound(err error) error {
 }
 
 func (t *Tx) exec(query string, args ...any) error {
-	_, err := t.tx.Exec(query, args...)
+	_, err := t.execResult(query, args...)
 	return err
 }
 
 // execOne runs a statement that must change exactly one row.
 func (t *Tx) execOne(query string, args ...any) error {
-	res, err := t.tx.Exec(query, args...)
+	res, err := t.execResult(query, args...)
 	if err != nil {
 		return err
 	}
@@ -105,7 +106,7 @@ func (t *Tx) Registry(projectID string) (*registry.Registry, error) {
 	var r registry.Registry
 	var activated int
 	var created, updated int64
-	err := t.tx.QueryRow(`SELECT `+registryCols+` FROM registries WHERE project_id = ?`, projectID).
+	err := t.queryRow(`SELECT `+registryCols+` FROM registries WHERE project_id = ?`, projectID).
 		Scan(&r.ProjectID, &r.ID, &activated, &r.Tier, &r.HMACKey, &created, &updated)
 	if err != nil {
 		return nil, notFound(err)
@@ -144,15 +145,15 @@ func scanBucket(s scanner) (*registry.Bucket, error) {
 }
 
 func (t *Tx) BucketByName(projectID, name string) (*registry.Bucket, error) {
-	return scanBucket(t.tx.QueryRow(`SELECT `+bucketCols+` FROM buckets WHERE project_id = ? AND name = ?`, projectID, name))
+	return scanBucket(t.queryRow(`SELECT `+bucketCols+` FROM buckets WHERE project_id = ? AND name = ?`, projectID, name))
 }
 
 func (t *Tx) BucketByID(id string) (*registry.Bucket, error) {
-	return scanBucket(t.tx.QueryRow(`SELECT `+bucketCols+` FROM buckets WHERE id = ?`, id))
+	return scanBucket(t.queryRow(`SELECT `+bucketCols+` FROM buckets WHERE id = ?`, id))
 }
 
 func (t *Tx) Buckets(projectID string) ([]registry.Bucket, error) {
-	rows, err := t.tx.Query(`SELECT `+bucketCols+` FROM buckets WHERE project_id = ?`, projectID)
+	rows, err := t.query(`SELECT `+bucketCols+` FROM buckets WHERE project_id = ?`, projectID)
 	return collect(rows, err, scanBucket)
 }
 
@@ -201,21 +202,21 @@ func scanVersion(s scanner) (*registry.Version, error) {
 }
 
 func (t *Tx) VersionByFingerprint(bucketID, fingerprint string) (*registry.Version, error) {
-	return scanVersion(t.tx.QueryRow(`SELECT `+versionCols+` FROM versions WHERE bucket_id = ? AND fingerprint = ?`, bucketID, fingerprint))
+	return scanVersion(t.queryRow(`SELECT `+versionCols+` FROM versions WHERE bucket_id = ? AND fingerprint = ?`, bucketID, fingerprint))
 }
 
 func (t *Tx) VersionByID(id string) (*registry.Version, error) {
-	return scanVersion(t.tx.QueryRow(`SELECT `+versionCols+` FROM versions WHERE id = ?`, id))
+	return scanVersion(t.queryRow(`SELECT `+versionCols+` FROM versions WHERE id = ?`, id))
 }
 
 func (t *Tx) Versions(bucketID string) ([]registry.Version, error) {
-	rows, err := t.tx.Query(`SELECT `+versionCols+` FROM versions WHERE bucket_id = ?`, bucketID)
+	rows, err := t.query(`SELECT `+versionCols+` FROM versions WHERE bucket_id = ?`, bucketID)
 	return collect(rows, err, scanVersion)
 }
 
 func (t *Tx) VersionCount(bucketID string) (int64, error) {
 	var n int64
-	err := t.tx.QueryRow(`SELECT COUNT(*) FROM versions WHERE bucket_id = ?`, bucketID).Scan(&n)
+	err := t.queryRow(`SELECT COUNT(*) FROM versions WHERE bucket_id = ?`, bucketID).Scan(&n)
 	return n, err
 }
 
@@ -242,14 +243,14 @@ func (t *Tx) DeleteVersion(id string) error {
 }
 
 func (t *Tx) DueRevocations(now time.Time) ([]registry.Version, error) {
-	rows, err := t.tx.Query(`SELECT `+versionCols+` FROM versions
+	rows, err := t.query(`SELECT `+versionCols+` FROM versions
 		WHERE revocation_applied = 0 AND revoke_at IS NOT NULL AND revoke_at <= ? ORDER BY revoke_at, id`, ms(now))
 	return collect(rows, err, scanVersion)
 }
 
 func (t *Tx) HasDueRevocations(now time.Time) (bool, error) {
 	var n int
-	err := t.tx.QueryRow(`SELECT COUNT(*) FROM (SELECT 1 FROM versions
+	err := t.queryRow(`SELECT COUNT(*) FROM (SELECT 1 FROM versions
 		WHERE revocation_applied = 0 AND revoke_at IS NOT NULL AND revoke_at <= ? LIMIT 1)`, ms(now)).Scan(&n)
 	return n > 0, err
 }
@@ -312,12 +313,12 @@ func buildArgs(b *registry.Build) (labels, artifacts string, metadata any, err e
 }
 
 func (t *Tx) Builds(versionID string) ([]registry.Build, error) {
-	rows, err := t.tx.Query(`SELECT `+buildCols+` FROM builds WHERE version_id = ?`, versionID)
+	rows, err := t.query(`SELECT `+buildCols+` FROM builds WHERE version_id = ?`, versionID)
 	return collect(rows, err, scanBuild)
 }
 
 func (t *Tx) BuildByID(versionID, id string) (*registry.Build, error) {
-	return scanBuild(t.tx.QueryRow(`SELECT `+buildCols+` FROM builds WHERE version_id = ? AND id = ?`, versionID, id))
+	return scanBuild(t.queryRow(`SELECT `+buildCols+` FROM builds WHERE version_id = ? AND id = ?`, versionID, id))
 }
 
 func (t *Tx) InsertBuild(b *registry.Build) error {
@@ -346,12 +347,22 @@ func (t *Tx) DeleteBuild(id string) error {
 }
 
 func (t *Tx) BuildsWithParent(parentVersionID string) ([]registry.Build, error) {
-	rows, err := t.tx.Query(`SELECT `+buildCols+` FROM builds WHERE parent_version_id = ?`, parentVersionID)
+	rows, err := t.query(`SELECT `+buildCols+` FROM builds WHERE parent_version_id = ?`, parentVersionID)
 	return collect(rows, err, scanBuild)
 }
 
+func (t *Tx) HasBuildsWithParent(parentVersionID string) (bool, error) {
+	var n int
+	err := t.queryRow(`SELECT COUNT(*) FROM (SELECT 1 FROM builds WHERE parent_version_id = ? LIMIT 1)`, parentVersionID).Scan(&n)
+	return n > 0, err
+}
+
+func (t *Tx) BuildByComponentType(versionID, componentType string) (*registry.Build, error) {
+	return scanBuild(t.queryRow(`SELECT `+buildCols+` FROM builds WHERE version_id = ? AND component_type = ?`, versionID, componentType))
+}
+
 func (t *Tx) BuildsWithParentIn(bucketID string) ([]registry.Build, error) {
-	rows, err := t.tx.Query(`SELECT `+prefixed("b.", buildCols)+` FROM builds b
+	rows, err := t.query(`SELECT `+prefixed("b.", buildCols)+` FROM builds b
 		JOIN versions p ON p.id = b.parent_version_id WHERE p.bucket_id = ?`, bucketID)
 	return collect(rows, err, scanBuild)
 }
@@ -373,20 +384,20 @@ func scanChannel(s scanner) (*registry.Channel, error) {
 }
 
 func (t *Tx) ChannelByName(bucketID, name string) (*registry.Channel, error) {
-	return scanChannel(t.tx.QueryRow(`SELECT `+channelCols+` FROM channels WHERE bucket_id = ? AND name = ?`, bucketID, name))
+	return scanChannel(t.queryRow(`SELECT `+channelCols+` FROM channels WHERE bucket_id = ? AND name = ?`, bucketID, name))
 }
 
 func (t *Tx) ChannelByID(id string) (*registry.Channel, error) {
-	return scanChannel(t.tx.QueryRow(`SELECT `+channelCols+` FROM channels WHERE id = ?`, id))
+	return scanChannel(t.queryRow(`SELECT `+channelCols+` FROM channels WHERE id = ?`, id))
 }
 
 func (t *Tx) Channels(bucketID string) ([]registry.Channel, error) {
-	rows, err := t.tx.Query(`SELECT `+channelCols+` FROM channels WHERE bucket_id = ?`, bucketID)
+	rows, err := t.query(`SELECT `+channelCols+` FROM channels WHERE bucket_id = ?`, bucketID)
 	return collect(rows, err, scanChannel)
 }
 
 func (t *Tx) ChannelsOnVersion(versionID string) ([]registry.Channel, error) {
-	rows, err := t.tx.Query(`SELECT `+channelCols+` FROM channels WHERE version_id = ? ORDER BY name`, versionID)
+	rows, err := t.query(`SELECT `+channelCols+` FROM channels WHERE version_id = ? ORDER BY name`, versionID)
 	return collect(rows, err, scanChannel)
 }
 
@@ -411,7 +422,7 @@ func (t *Tx) AppendAssignment(a *registry.Assignment) error {
 }
 
 func (t *Tx) Assignments(channelID string) ([]registry.Assignment, error) {
-	rows, err := t.tx.Query(`SELECT channel_id, version_id, author_id, assigned_at FROM channel_history
+	rows, err := t.query(`SELECT channel_id, version_id, author_id, assigned_at FROM channel_history
 		WHERE channel_id = ? ORDER BY seq DESC`, channelID)
 	return collect(rows, err, func(s scanner) (*registry.Assignment, error) {
 		var a registry.Assignment
@@ -444,11 +455,11 @@ func (t *Tx) InsertOperation(op *registry.Operation) error {
 }
 
 func (t *Tx) Operation(id string) (*registry.Operation, error) {
-	return scanOperation(t.tx.QueryRow(`SELECT `+operationCols+` FROM operations WHERE id = ?`, id))
+	return scanOperation(t.queryRow(`SELECT `+operationCols+` FROM operations WHERE id = ?`, id))
 }
 
 func (t *Tx) Operations(projectID string) ([]registry.Operation, error) {
-	rows, err := t.tx.Query(`SELECT `+operationCols+` FROM operations WHERE project_id = ?`, projectID)
+	rows, err := t.query(`SELECT `+operationCols+` FROM operations WHERE project_id = ?`, projectID)
 	return collect(rows, err, scanOperation)
 }
 
