@@ -68,14 +68,11 @@ func (s *Service) CreateBuild(ctx context.Context, loc Loc, author, bucketName, 
 		if v.Complete() {
 			return precondition("version %s (%s) of bucket %q is complete: start a new version with another fingerprint to add builds", v.Fingerprint, v.Name(), b.Name)
 		}
-		builds, err := tx.Builds(v.ID)
-		if err != nil {
+		switch _, err := tx.BuildByComponentType(v.ID, in.ComponentType); {
+		case err == nil:
+			return exists("a build for component_type %q already exists in version %s of bucket %q", in.ComponentType, v.Fingerprint, b.Name)
+		case !isNotFound(err):
 			return err
-		}
-		for _, existing := range builds {
-			if existing.ComponentType == in.ComponentType {
-				return exists("a build for component_type %q already exists in version %s of bucket %q", in.ComponentType, v.Fingerprint, b.Name)
-			}
 		}
 		status := in.Status
 		if status == "" {
@@ -96,6 +93,12 @@ func (s *Service) CreateBuild(ctx context.Context, loc Loc, author, bucketName, 
 			return err
 		}
 		out = build
+		if build.Status != BuildDone {
+			// A build that is not done keeps its version incomplete, so
+			// there is no need to look at the others.
+			v.UpdatedAt = now
+			return tx.UpdateVersion(v)
+		}
 		return s.completeIfDone(tx, b, v, now, author)
 	})
 	return out, err
@@ -190,6 +193,12 @@ func (s *Service) UpdateBuild(ctx context.Context, loc Loc, author, bucketName, 
 			return err
 		}
 		out = build
+		if build.Status != BuildDone {
+			// A build that is not done keeps its version incomplete, so
+			// there is no need to look at the others.
+			v.UpdatedAt = now
+			return tx.UpdateVersion(v)
+		}
 		return s.completeIfDone(tx, b, v, now, author)
 	})
 	return out, err

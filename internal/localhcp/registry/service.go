@@ -42,21 +42,23 @@ func (s *Service) NewID() string { return s.ids.next(s.clock()) }
 
 // read runs fn in a read transaction after applying any revocation that has
 // taken effect since the last request, so reads see channels already rolled
-// back.
+// back. Usually none is due, and the check and fn share one transaction;
+// when one is, fn runs after the write transaction that applies it.
 func (s *Service) read(ctx context.Context, fn func(tx Tx, now time.Time) error) error {
 	now := s.Now()
 	var due bool
-	if err := s.store.View(ctx, func(tx Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
-		due, err = tx.HasDueRevocations(now)
-		return err
-	}); err != nil {
-		return err
-	}
-	if due {
-		if err := s.store.Update(ctx, func(tx Tx) error { return s.applyDueRevocations(tx, now, "") }); err != nil {
+		if due, err = tx.HasDueRevocations(now); err != nil || due {
 			return err
 		}
+		return fn(tx, now)
+	})
+	if err != nil || !due {
+		return err
+	}
+	if err := s.store.Update(ctx, func(tx Tx) error { return s.applyDueRevocations(tx, now, "") }); err != nil {
+		return err
 	}
 	return s.store.View(ctx, func(tx Tx) error { return fn(tx, now) })
 }

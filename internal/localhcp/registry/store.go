@@ -53,6 +53,12 @@ type Tx interface {
 	// BuildsWithParent lists builds, in any bucket, whose parent version is
 	// parentVersionID.
 	BuildsWithParent(parentVersionID string) ([]Build, error)
+	// HasBuildsWithParent reports whether any build, in any bucket, names
+	// parentVersionID as its parent version.
+	HasBuildsWithParent(parentVersionID string) (bool, error)
+	// BuildByComponentType returns the build of versionID for
+	// componentType, or ErrNotFound.
+	BuildByComponentType(versionID, componentType string) (*Build, error)
 	// BuildsWithParentIn lists builds whose parent version is any version of
 	// the bucket.
 	BuildsWithParentIn(bucketID string) ([]Build, error)

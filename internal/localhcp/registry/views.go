@@ -133,11 +133,9 @@ func (s *Service) versionView(tx Tx, loc Loc, bucketName string, v *Version, now
 	}
 	sortBuilds(builds)
 	view := &VersionView{Version: *v, BucketName: bucketName, Builds: builds, Status: VersionStatus(v, builds, now)}
-	children, err := tx.BuildsWithParent(v.ID)
-	if err != nil {
+	if view.HasDescendants, err = tx.HasBuildsWithParent(v.ID); err != nil {
 		return nil, err
 	}
-	view.HasDescendants = len(children) > 0
 	relations, err := s.parentRelations(tx, bucketName, view)
 	if err != nil {
 		return nil, err
