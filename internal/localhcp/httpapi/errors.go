@@ -60,6 +60,11 @@ func writeJSON(w http.ResponseWriter, v any) {
 		writeStatus(w, codes.Internal, "localhcp could not encode its answer: "+err.Error())
 		return
 	}
+	writeBody(w, body)
+}
+
+// writeBody answers HTTP 200 with an encoded JSON body.
+func writeBody(w http.ResponseWriter, body []byte) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)

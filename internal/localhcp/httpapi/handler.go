@@ -5,6 +5,7 @@ package httpapi
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -57,6 +58,7 @@ type Handler struct {
 	projects map[string]store.Project
 	faults   atomic.Pointer[Faults]
 
+	answers                answerCache
 	counts                 requestCounts
 	tokenCount, faultCount *atomic.Int64
 	otherCount             *atomic.Int64
@@ -101,6 +103,8 @@ type endpoint struct {
 	fn     func(h *Handler, c *call) (any, error)
 	// served counts the requests the endpoint answered (see RequestCounts).
 	served *atomic.Int64
+	// cached marks the reads whose answers are kept (see answerCache).
+	cached bool
 }
 
 // call is one authenticated request on its way to a handler.
@@ -178,14 +182,56 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(rec, err)
 		return
 	}
+	if ep.cached {
+		h.serveCached(rec, ep, c)
+		return
+	}
 	out, err := ep.fn(h, c)
 	if err != nil {
-		if code := writeError(rec, err); code == codes.Internal {
-			h.cfg.Logger.Error("internal error", slog.String("path", r.URL.Path), slog.String("error", err.Error()))
-		}
+		h.writeFailure(rec, r, err)
 		return
 	}
 	writeJSON(rec, out)
+}
+
+// writeFailure answers with err, logging the unexpected ones.
+func (h *Handler) writeFailure(w http.ResponseWriter, r *http.Request, err error) {
+	if code := writeError(w, err); code == codes.Internal {
+		h.cfg.Logger.Error("internal error", slog.String("path", r.URL.Path), slog.String("error", err.Error()))
+	}
+}
+
+// serveCached answers a read of cachedActions from the answer cache when
+// the kept answer still holds, and otherwise runs it and keeps the answer.
+func (h *Handler) serveCached(w http.ResponseWriter, ep *endpoint, c *call) {
+	key := c.r.Method + " " + c.r.URL.RequestURI()
+	// Both are taken before the read runs; see answerCache.
+	generation, now := h.cfg.DB.Generation(), h.cfg.Now()
+	if body, ok := h.answers.get(key, generation, now); ok {
+		writeBody(w, body)
+		return
+	}
+	out, err := ep.fn(h, c)
+	if err != nil {
+		h.writeFailure(w, c.r, err)
+		return
+	}
+	body, err := json.Marshal(out)
+	if err != nil {
+		writeStatus(w, codes.Internal, "localhcp could not encode its answer: "+err.Error())
+		return
+	}
+	writeBody(w, body)
+
+	until, pending, err := h.answers.pendingRevocation(c.ctx, generation, h.cfg.DB.PendingRevocationAt)
+	if err != nil || h.cfg.DB.Generation() != generation {
+		return // the answer may already be out of date: do not keep it
+	}
+	kept := keptAnswer{body: body, generation: generation, from: now}
+	if pending {
+		kept.until = until
+	}
+	h.answers.put(key, kept)
 }
 
 // location checks the {org} and {project} of a path.

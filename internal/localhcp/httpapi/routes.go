@@ -18,7 +18,8 @@ func (h *Handler) registerRoutes() {
 		h.router.add(method, rmPrefix+path, &endpoint{action: action, scope: scopeNone, fn: fn, served: h.counts.counter(action)})
 	}
 	pk := func(method, path, action string, fn handlerFunc) {
-		h.router.add(method, path, &endpoint{action: action, scope: scopeProject, fn: fn, served: h.counts.counter(action)})
+		h.router.add(method, path, &endpoint{action: action, scope: scopeProject, fn: fn, served: h.counts.counter(action),
+			cached: method == "GET" && cachedActions[action]})
 	}
 	// Out-of-scope routes answer 12 (Unimplemented) for any method, instead
 	// of 5 for an unknown route, so a client sees the feature is missing.
