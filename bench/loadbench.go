@@ -28,6 +28,13 @@ import (
 // the size of one version rather than the cost of a write.
 const versionsPerWriteRun = 64
 
+// Operations of the load benchmark.
+const (
+	opGetChannel     = "GetChannel"
+	opGetChannelCold = "GetChannel (cold)"
+	opCreateBuild    = "CreateBuild"
+)
+
 // loadRow is one operation at one concurrency: localhcp next to the
 // ceiling, measured one right after the other.
 type loadRow struct {
@@ -45,9 +52,10 @@ type loadOp struct {
 	prepare func(ctx context.Context) (func(seq int64) loadRequest, error)
 }
 
-// runLoadBench measures GetChannel and CreateBuild against srv at each
-// concurrency level, each next to a trivial net/http handler on the same
-// TLS setup that answers with the same bytes (the ceiling).
+// runLoadBench measures GetChannel (repeated and cold) and CreateBuild
+// against srv at each concurrency level, each next to a trivial net/http
+// handler on the same TLS setup that answers with the same bytes (the
+// ceiling).
 func runLoadBench(ctx context.Context, srv *localhcp.Server, levels []int, limits loadLimits) ([]loadRow, error) {
 	p := srv.Principal("contributor")
 	token, err := fetchToken(ctx, srv.URL(), p.ClientID, p.ClientSecret)
@@ -69,10 +77,19 @@ func runLoadBench(ctx context.Context, srv *localhcp.Server, levels []int, limit
 
 	getChannel := loadRequest{Method: http.MethodGet, Path: prefix + "/buckets/load/channels/stable"}
 	ops := []loadOp{
-		{Name: "GetChannel", prepare: func(context.Context) (func(int64) loadRequest, error) {
+		// The same channel over and over, as plans in many workspaces read
+		// it: after the first read localhcp answers from its answer cache.
+		{Name: opGetChannel, prepare: func(context.Context) (func(int64) loadRequest, error) {
 			return func(int64) loadRequest { return getChannel }, nil
 		}},
-		{Name: "CreateBuild", prepare: func(ctx context.Context) (func(int64) loadRequest, error) {
+		// A query parameter the endpoint ignores makes every request new
+		// to the answer cache, so each one runs its SQL and encoding.
+		{Name: opGetChannelCold, prepare: func(context.Context) (func(int64) loadRequest, error) {
+			return func(seq int64) loadRequest {
+				return loadRequest{Method: http.MethodGet, Path: fmt.Sprintf("%s?bench_seq=%d", getChannel.Path, seq)}
+			}, nil
+		}},
+		{Name: opCreateBuild, prepare: func(ctx context.Context) (func(int64) loadRequest, error) {
 			fps, err := createVersions(ctx, target, prefix, versionsPerWriteRun)
 			if err != nil {
 				return nil, err

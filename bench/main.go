@@ -65,7 +65,7 @@ func parseFlags(args []string) (options, error) {
 	fs.IntVar(&o.planRuns, "plan-runs", 3, "plans per configuration after the apply; the median is reported")
 	fs.IntVar(&o.startupRuns, "startup-runs", 20, "provider starts to time")
 	fs.DurationVar(&o.loadLimits.Duration, "load-duration", 2*time.Second, "longest measured part of one load run")
-	fs.Int64Var(&o.loadLimits.Requests, "load-requests", 20000, "most measured requests of one load run")
+	fs.Int64Var(&o.loadLimits.Requests, "load-requests", 50000, "most measured requests of one load run")
 	fs.IntVar(&o.loadLimits.Warmup, "load-warmup", 3, "unmeasured requests per client before each load run")
 	fs.StringVar(&o.out, "out", "", "also write the report to this file")
 	fs.BoolVar(&o.keep, "keep", false, "keep the temporary directory (configurations, state, Terraform logs)")

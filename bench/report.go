@@ -135,10 +135,10 @@ func loadTable(rows []loadRow) *table {
 func loadTargets(rows []loadRow) []target {
 	var ts []target
 	for _, r := range rows {
-		if r.Op == "GetChannel" {
+		if r.Op == opGetChannel || r.Op == opGetChannelCold {
 			share := r.Local.RPS() / r.Ceiling.RPS()
 			ts = append(ts, target{
-				Name:     fmt.Sprintf("localhcp GetChannel at %d clients ≥ %.0f%% of the ceiling", r.Clients, 100*targetReadShare),
+				Name:     fmt.Sprintf("localhcp %s at %d clients ≥ %.0f%% of the ceiling", r.Op, r.Clients, 100*targetReadShare),
 				Measured: fmt.Sprintf("%.0f%%", 100*share),
 				OK:       share >= targetReadShare,
 			})
