@@ -47,6 +47,7 @@ type loadRow struct {
 // loadOp is one operation of the load benchmark against localhcp.
 type loadOp struct {
 	Name string
+	Key  string // what -load-ops calls it
 	// prepare runs before each localhcp run and returns the request
 	// maker for it.
 	prepare func(ctx context.Context) (func(seq int64) loadRequest, error)
@@ -56,7 +57,7 @@ type loadOp struct {
 // against srv at each concurrency level, each next to a trivial net/http
 // handler on the same TLS setup that answers with the same bytes (the
 // ceiling).
-func runLoadBench(ctx context.Context, srv *localhcp.Server, levels []int, limits loadLimits) ([]loadRow, error) {
+func runLoadBench(ctx context.Context, srv *localhcp.Server, only map[string]bool, levels []int, limits loadLimits) ([]loadRow, error) {
 	p := srv.Principal("contributor")
 	token, err := fetchToken(ctx, srv.URL(), p.ClientID, p.ClientSecret)
 	if err != nil {
@@ -79,17 +80,17 @@ func runLoadBench(ctx context.Context, srv *localhcp.Server, levels []int, limit
 	ops := []loadOp{
 		// The same channel over and over, as plans in many workspaces read
 		// it: after the first read localhcp answers from its answer cache.
-		{Name: opGetChannel, prepare: func(context.Context) (func(int64) loadRequest, error) {
+		{Name: opGetChannel, Key: "get", prepare: func(context.Context) (func(int64) loadRequest, error) {
 			return func(int64) loadRequest { return getChannel }, nil
 		}},
 		// A query parameter the endpoint ignores makes every request new
 		// to the answer cache, so each one runs its SQL and encoding.
-		{Name: opGetChannelCold, prepare: func(context.Context) (func(int64) loadRequest, error) {
+		{Name: opGetChannelCold, Key: "cold", prepare: func(context.Context) (func(int64) loadRequest, error) {
 			return func(seq int64) loadRequest {
 				return loadRequest{Method: http.MethodGet, Path: fmt.Sprintf("%s?bench_seq=%d", getChannel.Path, seq)}
 			}, nil
 		}},
-		{Name: opCreateBuild, prepare: func(ctx context.Context) (func(int64) loadRequest, error) {
+		{Name: opCreateBuild, Key: "write", prepare: func(ctx context.Context) (func(int64) loadRequest, error) {
 			fps, err := createVersions(ctx, target, prefix, versionsPerWriteRun)
 			if err != nil {
 				return nil, err
@@ -107,6 +108,9 @@ func runLoadBench(ctx context.Context, srv *localhcp.Server, levels []int, limit
 
 	var rows []loadRow
 	for _, op := range ops {
+		if len(only) > 0 && !only[op.Key] {
+			continue
+		}
 		// The ceiling answers with the bytes localhcp answers, so the two
 		// differ only in what the server does to produce them.
 		next, err := op.prepare(ctx)

@@ -31,6 +31,7 @@ type options struct {
 	planRuns    int
 	startupRuns int
 	loadLevels  []int
+	loadOps     map[string]bool
 	loadLimits  loadLimits
 	skip        map[string]bool
 	out         string
@@ -60,6 +61,7 @@ func parseFlags(args []string) (options, error) {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	sizes := fs.String("sizes", "10,100,500", "comma-separated sizes N of the generated configurations")
 	levels := fs.String("load-clients", "1,16,128", "comma-separated concurrency levels of the localhcp load test")
+	ops := fs.String("load-ops", "get,cold,write", "comma-separated operations of the load test: get (repeated GetChannel), cold (GetChannel missing the answer cache), write (CreateBuild)")
 	skip := fs.String("skip", "", "comma-separated parts to leave out: startup, terraform, load")
 	o := options{skip: map[string]bool{}}
 	fs.IntVar(&o.planRuns, "plan-runs", 3, "plans per configuration after the apply; the median is reported")
@@ -81,6 +83,15 @@ func parseFlags(args []string) (options, error) {
 	}
 	if o.loadLevels, err = parseInts(*levels); err != nil {
 		return o, fmt.Errorf("-load-clients: %w", err)
+	}
+	o.loadOps = map[string]bool{}
+	for _, op := range strings.Split(*ops, ",") {
+		switch op = strings.TrimSpace(op); op {
+		case "get", "cold", "write":
+			o.loadOps[op] = true
+		default:
+			return o, fmt.Errorf("-load-ops: unknown operation %q (use get, cold or write)", op)
+		}
 	}
 	for _, part := range strings.Split(*skip, ",") {
 		switch part = strings.TrimSpace(part); part {
@@ -271,7 +282,7 @@ func loadSection(ctx context.Context, o options, tmp string, out io.Writer) ([]t
 		}
 		defer pprof.StopCPUProfile()
 	}
-	rows, err := runLoadBench(ctx, srv, o.loadLevels, o.loadLimits)
+	rows, err := runLoadBench(ctx, srv, o.loadOps, o.loadLevels, o.loadLimits)
 	if err != nil {
 		return nil, err
 	}

@@ -44,13 +44,21 @@ type DB struct {
 	// others under load. A channel queues its blocked senders first come,
 	// first served.
 	writeTurn chan struct{}
+	// readTurn does the same for read transactions, with one place per
+	// reader connection.
+	readTurn chan struct{}
 }
 
+// readerConns is the size of the read pool of a file database.
+const readerConns = 4
+
 func newDB(writer, reader *sql.DB) *DB {
-	d := &DB{writer: writer, reader: reader, writerStmts: newStmtCache(writer), writeTurn: make(chan struct{}, 1)}
+	d := &DB{writer: writer, reader: reader, writerStmts: newStmtCache(writer),
+		writeTurn: make(chan struct{}, 1), readTurn: make(chan struct{}, 1)}
 	d.readerStmts = d.writerStmts
 	if reader != writer {
 		d.readerStmts = newStmtCache(reader)
+		d.readTurn = make(chan struct{}, readerConns)
 	}
 	return d
 }
@@ -87,7 +95,7 @@ func Open(dir string) (*DB, error) {
 		writer.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	reader.SetMaxOpenConns(4)
+	reader.SetMaxOpenConns(readerConns)
 	d := newDB(writer, reader)
 	if err := d.migrate(); err != nil {
 		d.Close()
@@ -112,7 +120,7 @@ func (d *DB) Close() error {
 
 // View runs fn in a read-only transaction.
 func (d *DB) View(ctx context.Context, fn func(registry.Tx) error) error {
-	return d.run(ctx, d.reader, d.readerStmts, func(tx *Tx) error { return fn(tx) })
+	return d.read(ctx, func(tx *Tx) error { return fn(tx) })
 }
 
 // Update runs fn in a write transaction and commits it before returning.
@@ -123,7 +131,26 @@ func (d *DB) Update(ctx context.Context, fn func(registry.Tx) error) error {
 // ViewTx and UpdateTx are View and Update for callers that need the
 // concrete *Tx (principals, tokens, projects).
 func (d *DB) ViewTx(ctx context.Context, fn func(*Tx) error) error {
+	return d.read(ctx, fn)
+}
+
+// read runs fn in a read transaction when its turn comes.
+func (d *DB) read(ctx context.Context, fn func(*Tx) error) error {
+	if err := takeTurn(ctx, d.readTurn); err != nil {
+		return err
+	}
+	defer func() { <-d.readTurn }()
 	return d.run(ctx, d.reader, d.readerStmts, fn)
+}
+
+// takeTurn waits for a place in turns, in arrival order.
+func takeTurn(ctx context.Context, turns chan struct{}) error {
+	select {
+	case turns <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("begin transaction: %w", ctx.Err())
+	}
 }
 
 // UpdateTx is Update with the concrete *Tx.
@@ -133,10 +160,8 @@ func (d *DB) UpdateTx(ctx context.Context, fn func(*Tx) error) error {
 
 // write runs fn in a write transaction when its turn comes.
 func (d *DB) write(ctx context.Context, fn func(*Tx) error) error {
-	select {
-	case d.writeTurn <- struct{}{}:
-	case <-ctx.Done():
-		return fmt.Errorf("begin transaction: %w", ctx.Err())
+	if err := takeTurn(ctx, d.writeTurn); err != nil {
+		return err
 	}
 	defer func() { <-d.writeTurn }()
 	defer d.generation.Add(1)
