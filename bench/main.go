@@ -257,8 +257,8 @@ func terraformSection(ctx context.Context, o options, tmp, home string, bins bin
 			return targets, fmt.Errorf("N = %d: %w", n, err)
 		}
 		fmt.Fprintf(out, "### N = %d\n\n%s\n\n%s\n", n, sizeHeading(r), sizeTable(r))
-		fmt.Fprintf(out, "Requests of the apply: %s.  \nRequests of the median plan: %s.\n\n",
-			requestBreakdown(r.Apply.Requests), requestBreakdown(r.Plans[medianIndex(walls(r.Plans))].Requests))
+		fmt.Fprintf(out, "Requests of the apply: %s.  \nRequests of the median plan: %s.  \n%s\n\n",
+			requestBreakdown(r.Apply.Requests), requestBreakdown(r.Plans[medianIndex(walls(r.Plans))].Requests), planCPUSplit(r))
 		targets = append(targets, sizeTargets(r, i == len(o.sizes)-1)...)
 	}
 	return targets, nil

@@ -57,7 +57,7 @@ func lookupsByFingerprint(w workload) int {
 }
 
 func sizeTable(r sizeResult) *table {
-	t := newTable("command", "config", "wall", "× floor", "CPU, all processes", "provider CPU", "provider peak RSS",
+	t := newTable("command", "config", "wall", "× floor", "Terraform CPU", "provider CPU", "provider peak RSS",
 		"provider processes", "HTTP requests")
 	row := func(cmd, config string, wall, floor time.Duration, res commandResult, provider bool) {
 		cpu, rss, procs, reqs := "–", "–", "–", "–"
@@ -65,7 +65,8 @@ func sizeTable(r sizeResult) *table {
 			cpu, rss, procs = fmtDuration(res.Provider.CPU), fmtMiB(res.Provider.PeakRSS), fmt.Sprint(res.Provider.Processes)
 			reqs = fmt.Sprint(res.TotalRequests())
 		}
-		t.add(cmd, config, fmtDuration(wall), fmtRatio(wall.Seconds(), floor.Seconds()), fmtDuration(res.TotalCPU), cpu, rss, procs, reqs)
+		t.add(cmd, config, fmtDuration(wall), fmtRatio(wall.Seconds(), floor.Seconds()), fmtDuration(res.terraformCPU()),
+			cpu, rss, procs, reqs)
 	}
 	row("apply (create)", "hcppacker", r.Apply.Wall, r.FloorApply.Wall, r.Apply, true)
 	row("apply (create)", "floor", r.FloorApply.Wall, r.FloorApply.Wall, r.FloorApply, false)
@@ -73,6 +74,16 @@ func sizeTable(r sizeResult) *table {
 	row(fmt.Sprintf("plan (median of %d)", len(r.Plans)), "hcppacker", r.planWall(), r.floorPlanWall(), medianPlan, true)
 	row(fmt.Sprintf("plan (median of %d)", len(r.FloorPlans)), "floor", r.floorPlanWall(), r.floorPlanWall(), r.FloorPlans[0], false)
 	return t
+}
+
+// planCPUSplit says where the median plan's CPU went, relative to the
+// floor's: Terraform's own share bounds how close to the floor any provider
+// can get.
+func planCPUSplit(r sizeResult) string {
+	plan := r.Plans[medianIndex(walls(r.Plans))]
+	floor := r.FloorPlans[medianIndex(walls(r.FloorPlans))].TotalCPU.Seconds()
+	return fmt.Sprintf("CPU of the median plan against the floor's: Terraform itself %s, the provider %s, together %s.",
+		fmtRatio(plan.terraformCPU().Seconds(), floor), fmtRatio(plan.Provider.CPU.Seconds(), floor), fmtRatio(plan.TotalCPU.Seconds(), floor))
 }
 
 // medianIndex is the index of the median element of ds.

@@ -40,6 +40,10 @@ type commandResult struct {
 	Requests map[string]int64
 }
 
+// terraformCPU is the CPU time of Terraform itself: TotalCPU without the
+// provider processes (the plugin wrappers, a few milliseconds, stay in).
+func (r commandResult) terraformCPU() time.Duration { return r.TotalCPU - r.Provider.CPU }
+
 // TotalRequests sums Requests.
 func (r commandResult) TotalRequests() int64 {
 	var n int64
