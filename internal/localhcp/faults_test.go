@@ -33,6 +33,9 @@ func TestFaultInjection(t *testing.T) {
 		}
 		seen[st] = true
 	}
+	if got := srv.InjectedFaults(); got.TooManyRequests < 1 || got.Unavailable < 1 {
+		t.Fatalf("InjectedFaults() = %+v after both kinds of fault were answered", got)
+	}
 	// A faulted write has no effect.
 	c := clientsFor(t, srv, "contributor")
 	if _, err := c.createBucket("ghost", "", nil); err == nil {

@@ -253,6 +253,16 @@ func envFor(addr, orgID, projectID string, p Principal) []string {
 // SetFaults changes fault injection at run time.
 func (s *Server) SetFaults(f Faults) { s.handler.SetFaults(httpapi.Faults(f)) }
 
+// FaultCounts is how many answers fault injection has replaced.
+type FaultCounts struct {
+	TooManyRequests int64 // 429 answers
+	Unavailable     int64 // 503 answers
+}
+
+// InjectedFaults returns how many answers fault injection has replaced
+// since Start, so a resilience test can show that faults happened.
+func (s *Server) InjectedFaults() FaultCounts { return FaultCounts(s.handler.InjectedFaults()) }
+
 // Close stops listening, waits briefly for requests in flight and closes
 // the database.
 func (s *Server) Close() error {

@@ -56,6 +56,16 @@ type Handler struct {
 	auth     *authenticator
 	projects map[string]store.Project
 	faults   atomic.Pointer[Faults]
+	// injected429 and injected503 count the answers fault injection
+	// replaced, so resilience tests can prove faults really happened.
+	injected429 atomic.Int64
+	injected503 atomic.Int64
+}
+
+// FaultCounts is how many answers fault injection has replaced so far.
+type FaultCounts struct {
+	TooManyRequests int64 // 429 answers
+	Unavailable     int64 // 503 answers
 }
 
 // New builds the handler.
@@ -78,6 +88,12 @@ func New(cfg Config) *Handler {
 
 // SetFaults changes fault injection at run time.
 func (h *Handler) SetFaults(f Faults) { h.faults.Store(&f) }
+
+// InjectedFaults returns how many answers fault injection has replaced
+// since the handler was built.
+func (h *Handler) InjectedFaults() FaultCounts {
+	return FaultCounts{TooManyRequests: h.injected429.Load(), Unavailable: h.injected503.Load()}
+}
 
 // scope says which path parameters a route's handler relies on.
 type scope int
@@ -214,9 +230,11 @@ func (h *Handler) injectFault(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	if rand.IntN(2) == 0 {
+		h.injected429.Add(1)
 		w.Header().Set("Retry-After", strconv.Itoa(1))
 		writeStatus(w, codes.ResourceExhausted, "localhcp fault injection: too many requests, retry after 1 second")
 	} else {
+		h.injected503.Add(1)
 		writeStatus(w, codes.Unavailable, "localhcp fault injection: service unavailable, retry later")
 	}
 	return true
