@@ -54,11 +54,16 @@ type Options struct {
 // Faults is fault injection for resilience tests.
 type Faults struct {
 	// Rate (0..1) is the share of Packer, resource-manager and operation
-	// answers replaced by 429 (with Retry-After: 1) or 503. The replaced
+	// answers replaced by 429 (with Retry-After) or 503. The replaced
 	// request has no effect, so retrying it is always safe.
 	Rate float64
 	// Latency is added before every API answer.
 	Latency time.Duration
+	// RetryAfter is what injected 429 answers announce; default one
+	// second. The header counts whole seconds, so the value is rounded
+	// down and a sub-second delay is announced as "0" (retry at the
+	// client's own pace), which keeps fault-heavy test runs short.
+	RetryAfter time.Duration
 }
 
 // Principal is a service principal: its id is recorded as author_id and

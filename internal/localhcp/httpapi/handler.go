@@ -34,6 +34,18 @@ type Organization struct {
 type Faults struct {
 	Rate    float64       // share of API answers replaced by 429 or 503
 	Latency time.Duration // added before every API answer
+	// RetryAfter is what injected 429 answers announce; zero means one
+	// second. The header counts whole seconds: the value is rounded down,
+	// so a sub-second delay is announced as "0".
+	RetryAfter time.Duration
+}
+
+// retryAfterHeader is the Retry-After value of an injected 429.
+func (f Faults) retryAfterHeader() string {
+	if f.RetryAfter <= 0 {
+		return "1"
+	}
+	return strconv.FormatInt(int64(f.RetryAfter/time.Second), 10)
 }
 
 // Config is what a Handler serves.
@@ -214,7 +226,7 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 }
 
 // injectFault delays the answer and, at the configured rate, replaces it
-// with 429 (Retry-After: 1) or 503 before the request has any effect, so a
+// with 429 (with Retry-After) or 503 before the request has any effect, so a
 // client's retry is always safe.
 func (h *Handler) injectFault(w http.ResponseWriter, r *http.Request) bool {
 	f := h.faults.Load()
@@ -231,8 +243,9 @@ func (h *Handler) injectFault(w http.ResponseWriter, r *http.Request) bool {
 	}
 	if rand.IntN(2) == 0 {
 		h.injected429.Add(1)
-		w.Header().Set("Retry-After", strconv.Itoa(1))
-		writeStatus(w, codes.ResourceExhausted, "localhcp fault injection: too many requests, retry after 1 second")
+		after := f.retryAfterHeader()
+		w.Header().Set("Retry-After", after)
+		writeStatus(w, codes.ResourceExhausted, "localhcp fault injection: too many requests, retry after "+after+" s")
 	} else {
 		h.injected503.Add(1)
 		writeStatus(w, codes.Unavailable, "localhcp fault injection: service unavailable, retry later")
