@@ -92,6 +92,12 @@ func (a *rawAPI) call(ctx context.Context, method, path string, body, out any) e
 
 // callWithToken is call with an explicit token and an absolute path.
 func (a *rawAPI) callWithToken(ctx context.Context, token, method, path string, body, out any) error {
+	return a.callWithAuthorization(ctx, "Bearer "+token, method, path, body, out)
+}
+
+// callWithAuthorization is callWithToken with the whole Authorization
+// header given.
+func (a *rawAPI) callWithAuthorization(ctx context.Context, authorization, method, path string, body, out any) error {
 	var reader io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -104,7 +110,7 @@ func (a *rawAPI) callWithToken(ctx context.Context, token, method, path string, 
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Authorization", authorization)
 	req.Header.Set("Accept", "application/json")
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
