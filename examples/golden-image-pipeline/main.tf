@@ -44,10 +44,11 @@ resource "hcppacker_channel_assignment" "stable" {
 resource "hcppacker_version_revocation" "stable" {
   count = var.revoke_stable ? 1 : 0
 
-  bucket_name         = hcppacker_channel_assignment.stable.bucket_name
-  version_fingerprint = hcppacker_channel_assignment.stable.version_fingerprint
-  revoke_in           = var.revoke_stable_in
-  message             = var.revocation_message
+  bucket_name               = hcppacker_channel_assignment.stable.bucket_name
+  version_fingerprint       = hcppacker_channel_assignment.stable.version_fingerprint
+  revoke_in                 = var.revoke_stable_in
+  message                   = var.revocation_message
+  disable_rollback_channels = !var.rollback_stable
 }
 
 # 4. Consumption: the image the stable channel serves, in one cloud and region.
@@ -57,22 +58,22 @@ data "hcppacker_image" "stable" {
   cloud_provider = var.platform
   region         = var.region
 
-  # Whether the image is revoked depends on the revocation above, so Terraform
-  # reads it again after creating or destroying the revocation rather than
-  # judging a restore by the status the plan started from.
+  # Whether the image is revoked depends on the revocation above: read it
+  # after the revocation is created or destroyed, so that a restore is judged
+  # by the restored version and not by the status the plan started from.
   depends_on = [hcppacker_version_revocation.stable]
 }
 
 # 5. The deployment. terraform_data stands in for aws_instance (its input is
-# where the AMI id would go) so the example needs no cloud account. The
-# precondition stops any plan that would deploy a revoked image.
+# where the AMI id goes) so the example needs no cloud account. The
+# precondition stops every plan that would deploy a revoked image.
 resource "terraform_data" "server" {
   input = data.hcppacker_image.stable.cloud_image_id
 
   lifecycle {
     precondition {
       condition     = !data.hcppacker_image.stable.revoked
-      error_message = "The stable golden image ${data.hcppacker_image.stable.cloud_image_id} (version ${data.hcppacker_image.stable.iteration_id}) is revoked: promote a fixed version to the stable channel before deploying."
+      error_message = "Image ${data.hcppacker_image.stable.cloud_image_id} (bucket ${data.hcppacker_image.stable.bucket_name}, version ${data.hcppacker_image.stable.fingerprint}) on the stable channel was revoked at ${coalesce(data.hcppacker_image.stable.revoke_at, "?")}: ${coalesce(data.hcppacker_image.stable.revocation_message, "no reason given")}. Promote a fixed version to stable before deploying."
     }
   }
 }

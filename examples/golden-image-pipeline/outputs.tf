@@ -17,3 +17,8 @@ output "stable_revoke_at" {
   description = "When the stable version is or will be revoked; null while it is not."
   value       = data.hcppacker_image.stable.revoke_at
 }
+
+output "stable_revocation_scheduled" {
+  description = "Whether the stable version has a revocation that has not taken effect yet."
+  value       = data.hcppacker_image.stable.revocation_scheduled
+}

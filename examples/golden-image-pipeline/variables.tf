@@ -27,19 +27,25 @@ variable "region" {
 }
 
 variable "revoke_stable" {
-  description = "Revoke the version on the stable channel (a CVE landed). Set back to false to restore it."
+  description = "Revoke the version the stable channel serves (a CVE landed). Set back to false to restore it."
   type        = bool
   default     = false
 }
 
 variable "revoke_stable_in" {
-  description = "Delay before the revocation takes effect, as a duration such as \"0s\" (immediately) or \"720h\"."
+  description = "Schedule the revocation this long after the apply (units s, m, h, d: \"72h\", \"7d\") instead of revoking now. null revokes immediately."
   type        = string
-  default     = "0s"
+  default     = null
+}
+
+variable "rollback_stable" {
+  description = "When the revocation takes effect, let HCP Packer roll the stable channel back to its previous valid version (consumers silently get the older image). false keeps stable on the revoked version so deployments stop at the precondition; HCP Packer allows that only for a scheduled revocation."
+  type        = bool
+  default     = true
 }
 
 variable "revocation_message" {
   description = "Why the stable version is revoked; recorded on the version and shown to everyone who reads it."
   type        = string
-  default     = "CVE found in the base image: rebuild and promote a fixed version"
+  default     = "CVE in the base image: rebuild from the patched base and promote the new version"
 }
