@@ -1,0 +1,168 @@
+package httpapi
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"google.golang.org/grpc/codes"
+
+	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/registry"
+	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/store"
+)
+
+// authenticator issues and checks access tokens. Tokens are stored by their
+// SHA-256 only, so neither the database nor a log line holds a usable one;
+// they survive a restart because a client's token cache replays them.
+type authenticator struct {
+	db         *store.DB
+	ttl        time.Duration
+	now        func() time.Time
+	byClientID map[string]store.Principal
+	byID       map[string]store.Principal
+
+	mu    sync.Mutex
+	cache map[string]tokenEntry // hash → entry, in front of the tokens table
+}
+
+type tokenEntry struct {
+	principalID string
+	expiresAt   time.Time
+}
+
+func newAuthenticator(db *store.DB, principals []store.Principal, ttl time.Duration, now func() time.Time) *authenticator {
+	a := &authenticator{
+		db: db, ttl: ttl, now: now,
+		byClientID: map[string]store.Principal{}, byID: map[string]store.Principal{},
+		cache: map[string]tokenEntry{},
+	}
+	for _, p := range principals {
+		a.byClientID[p.ClientID] = p
+		a.byID[p.ID] = p
+	}
+	return a
+}
+
+// serveToken is POST /oauth2/token, the client-credentials grant. The
+// client authenticates with HTTP Basic (each part query-escaped, as
+// golang.org/x/oauth2 sends it) or with client_id/client_secret form fields.
+func (a *authenticator) serveToken(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		oauthError(w, http.StatusMethodNotAllowed, "invalid_request", "use POST for the token endpoint")
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		oauthError(w, http.StatusBadRequest, "invalid_request", "the body must be application/x-www-form-urlencoded")
+		return
+	}
+	if gt := r.PostForm.Get("grant_type"); gt != "client_credentials" {
+		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "only grant_type=client_credentials is supported")
+		return
+	}
+	id, secret, ok := basicCredentials(r)
+	if !ok {
+		id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
+	}
+	p, known := a.byClientID[id]
+	if id == "" || !known || subtle.ConstantTimeCompare([]byte(secret), []byte(p.ClientSecret)) != 1 {
+		oauthError(w, http.StatusUnauthorized, "invalid_client", "unknown client id or wrong client secret: check HCP_CLIENT_ID and HCP_CLIENT_SECRET against `localhcp env`")
+		return
+	}
+	raw := make([]byte, 32)
+	_, _ = rand.Read(raw) // crypto/rand.Read never fails on supported platforms
+	token := base64.RawURLEncoding.EncodeToString(raw)
+	now := a.now()
+	expires := now.Add(a.ttl)
+	hash := hashToken(token)
+	err := a.db.UpdateTx(r.Context(), func(tx *store.Tx) error {
+		if err := tx.DeleteTokensExpiredBefore(now.Add(-time.Hour)); err != nil {
+			return err
+		}
+		return tx.PutToken(hash, p.ID, expires)
+	})
+	if err != nil {
+		oauthError(w, http.StatusInternalServerError, "server_error", "localhcp could not record the token: "+err.Error())
+		return
+	}
+	a.mu.Lock()
+	a.cache[hash] = tokenEntry{principalID: p.ID, expiresAt: expires}
+	a.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	body, _ := json.Marshal(map[string]any{
+		"access_token": token,
+		"token_type":   "Bearer",
+		"expires_in":   int64(a.ttl / time.Second),
+	})
+	_, _ = w.Write(body)
+}
+
+// basicCredentials reads HTTP Basic credentials whose parts were
+// query-escaped before encoding (RFC 6749 §2.3.1).
+func basicCredentials(r *http.Request) (id, secret string, ok bool) {
+	rawID, rawSecret, ok := r.BasicAuth()
+	if !ok {
+		return "", "", false
+	}
+	id, err1 := url.QueryUnescape(rawID)
+	secret, err2 := url.QueryUnescape(rawSecret)
+	if err1 != nil || err2 != nil {
+		return rawID, rawSecret, true
+	}
+	return id, secret, true
+}
+
+func oauthError(w http.ResponseWriter, status int, code, description string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	body, _ := json.Marshal(map[string]string{"error": code, "error_description": description})
+	_, _ = w.Write(body)
+}
+
+// verify resolves the bearer token of an API request to its principal.
+func (a *authenticator) verify(r *http.Request) (store.Principal, error) {
+	authz := r.Header.Get("Authorization")
+	scheme, token, _ := strings.Cut(authz, " ")
+	if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+		return store.Principal{}, registry.Errorf(codes.Unauthenticated, "missing bearer token: obtain one from POST /oauth2/token with the client credentials (HCP_CLIENT_ID, HCP_CLIENT_SECRET)")
+	}
+	hash := hashToken(strings.TrimSpace(token))
+	a.mu.Lock()
+	entry, ok := a.cache[hash]
+	a.mu.Unlock()
+	if !ok {
+		err := a.db.ViewTx(r.Context(), func(tx *store.Tx) error {
+			id, exp, err := tx.Token(hash)
+			entry = tokenEntry{principalID: id, expiresAt: exp}
+			return err
+		})
+		if err != nil {
+			return store.Principal{}, registry.Errorf(codes.Unauthenticated, "unknown access token (issued by another localhcp instance or database?): request a new one; clients using hcp-sdk-go should use a fresh HOME so its token cache starts empty")
+		}
+		a.mu.Lock()
+		a.cache[hash] = entry
+		a.mu.Unlock()
+	}
+	if !a.now().Before(entry.expiresAt) {
+		return store.Principal{}, registry.Errorf(codes.Unauthenticated, "access token expired at %s: request a new one from POST /oauth2/token", entry.expiresAt.UTC().Format(time.RFC3339))
+	}
+	p, ok := a.byID[entry.principalID]
+	if !ok {
+		return store.Principal{}, registry.Errorf(codes.Unauthenticated, "the principal of this access token no longer exists: request a new token with current credentials")
+	}
+	return p, nil
+}
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}

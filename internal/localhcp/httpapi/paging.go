@@ -1,0 +1,75 @@
+package httpapi
+
+import (
+	"encoding/base64"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/registry"
+	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/wire"
+)
+
+// Page tokens are opaque to clients; inside they are "o:<offset>" in
+// base64, so any token localhcp handed out stays valid.
+const tokenPrefix = "o:"
+
+func encodePageToken(offset int) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(tokenPrefix + strconv.Itoa(offset)))
+}
+
+func decodePageToken(field, token string) (int, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(token, "="))
+	if err == nil && strings.HasPrefix(string(raw), tokenPrefix) {
+		if n, err := strconv.Atoi(string(raw[len(tokenPrefix):])); err == nil && n >= 0 {
+			return n, nil
+		}
+	}
+	return 0, invalidArgument("%s %q is not a page token localhcp issued: start again without it", field, truncate(token))
+}
+
+// listOptions reads pagination.* and sorting.order_by.
+func listOptions(q url.Values) (registry.ListOptions, error) {
+	var o registry.ListOptions
+	if s := q.Get("pagination.page_size"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			return o, invalidArgument("pagination.page_size %q is invalid: use a non-negative integer", truncate(s))
+		}
+		o.PageSize = n
+	}
+	switch {
+	case q.Get("pagination.next_page_token") != "":
+		n, err := decodePageToken("pagination.next_page_token", q.Get("pagination.next_page_token"))
+		if err != nil {
+			return o, err
+		}
+		o.Offset = n
+	case q.Get("pagination.previous_page_token") != "":
+		n, err := decodePageToken("pagination.previous_page_token", q.Get("pagination.previous_page_token"))
+		if err != nil {
+			return o, err
+		}
+		o.Offset = n
+	}
+	o.OrderBy = q["sorting.order_by"]
+	return o, nil
+}
+
+func pagination(info registry.PageInfo) *wire.Pagination {
+	p := &wire.Pagination{}
+	if info.HasNext {
+		p.NextPageToken = encodePageToken(info.NextOffset)
+	}
+	if info.HasPrev {
+		p.PreviousPageToken = encodePageToken(info.PrevOffset)
+	}
+	return p
+}
+
+func truncate(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "…"
+	}
+	return s
+}

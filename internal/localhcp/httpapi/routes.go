@@ -1,0 +1,84 @@
+package httpapi
+
+// Path prefixes of the three APIs.
+const (
+	rmPrefix     = "/resource-manager/2019-12-10"
+	packerPrefix = "/packer/2023-01-01/organizations/{org}/projects/{project}"
+	opPrefix     = "/operation/2020-05-05/organizations/{org}/projects/{project}"
+	bucketPath   = packerPrefix + "/buckets/{bucket}"
+	versionPath  = bucketPath + "/versions/{fingerprint}"
+	buildPath    = versionPath + "/builds/{build}"
+	channelsPath = bucketPath + "/channels"
+)
+
+type handlerFunc = func(h *Handler, c *call) (any, error)
+
+func (h *Handler) registerRoutes() {
+	rm := func(method, path, action string, fn handlerFunc) {
+		h.router.add(method, rmPrefix+path, &endpoint{action: action, scope: scopeNone, fn: fn})
+	}
+	pk := func(method, path, action string, fn handlerFunc) {
+		h.router.add(method, path, &endpoint{action: action, scope: scopeProject, fn: fn})
+	}
+	// Out-of-scope routes answer 12 (Unimplemented) for any method, instead
+	// of 5 for an unknown route, so a client sees the feature is missing.
+	unimplemented := func(path string) {
+		h.router.add("*", path, &endpoint{})
+	}
+
+	rm("GET", "/organizations", "resourcemanager.organizations.list", listOrganizations)
+	rm("GET", "/organizations/{id}", "resourcemanager.organizations.get", getOrganization)
+	rm("GET", "/projects", "resourcemanager.projects.list", listProjects)
+	rm("GET", "/projects/{id}", "resourcemanager.projects.get", getProject)
+	unimplemented(rmPrefix + "/{rest...}")
+
+	pk("GET", opPrefix+"/operations", "operations.operations.list", listOperations)
+	pk("GET", opPrefix+"/operations/{id}", "operations.operations.get", getOperation)
+	pk("GET", opPrefix+"/operations/{id}/wait", "operations.operations.wait", getOperation)
+
+	pk("GET", packerPrefix+"/registry", "packer.registries.get", getRegistry)
+	pk("PUT", packerPrefix+"/registry", "packer.registries.create", createRegistry)
+	pk("PATCH", packerPrefix+"/registry", "packer.registries.update", updateRegistry)
+	pk("DELETE", packerPrefix+"/registry", "packer.registries.delete", deleteRegistry)
+	pk("GET", packerPrefix+"/runtasks/{task_type}", "packer.runtasks.get", getRunTaskAPI)
+	pk("PATCH", packerPrefix+"/runtasks/hmac", "packer.runtasks.update", regenerateHMAC)
+	unimplemented(packerPrefix + "/runtasks/config")
+
+	pk("PUT", packerPrefix+"/buckets", "packer.buckets.create", createBucket)
+	pk("GET", packerPrefix+"/buckets", "packer.buckets.list", listBuckets)
+	pk("GET", bucketPath, "packer.buckets.get", getBucket)
+	pk("PATCH", bucketPath, "packer.buckets.update", updateBucket)
+	pk("DELETE", bucketPath, "packer.buckets.delete", deleteBucket)
+	pk("GET", bucketPath+"/ancestry", "packer.ancestry.list", listAncestry)
+
+	pk("POST", bucketPath+"/versions", "packer.versions.create", createVersion)
+	pk("GET", bucketPath+"/versions", "packer.versions.list", listVersions)
+	pk("GET", versionPath, "packer.versions.get", getVersion)
+	pk("PATCH", versionPath, "packer.versions.update", updateVersion)
+	pk("DELETE", versionPath, "packer.versions.delete", deleteVersion)
+
+	pk("POST", versionPath+"/builds", "packer.builds.create", createBuild)
+	pk("GET", versionPath+"/builds", "packer.builds.list", listBuilds)
+	pk("GET", buildPath, "packer.builds.get", getBuild)
+	pk("PATCH", buildPath, "packer.builds.update", updateBuild)
+	pk("DELETE", buildPath, "packer.builds.delete", deleteBuild)
+	pk("PUT", buildPath+"/sboms", "packer.sboms.create", uploadSBOM)
+
+	pk("POST", channelsPath, "packer.channels.create", createChannel)
+	pk("GET", channelsPath, "packer.channels.list", listChannels)
+	pk("GET", channelsPath+"/{channel}", "packer.channels.get", getChannel)
+	pk("PATCH", channelsPath+"/{channel}", "packer.channels.update", updateChannel)
+	pk("DELETE", channelsPath+"/{channel}", "packer.channels.delete", deleteChannel)
+	pk("POST", channelsPath+"/assign", "packer.channels.assign", assignChannelVersion)
+	pk("GET", channelsPath+"/{channel}/history", "packer.channels.history.list", listChannelHistory)
+
+	pk("GET", packerPrefix+"/enforced_blocks/bucket/{bucket}", "packer.enforcedblocks.list", getEnforcedBlocksByBucket)
+	unimplemented(packerPrefix + "/enforced_blocks/{rest...}")
+	unimplemented(packerPrefix + "/_search/external_artifact")
+	unimplemented(bucketPath + "/packages/{rest...}")
+	unimplemented(bucketPath + "/vulnerabilities")
+	unimplemented(buildPath + "/packages")
+	unimplemented(buildPath + "/sboms/{name}")
+	h.router.add("GET", buildPath+"/sboms", &endpoint{})
+	unimplemented("/packer/2021-04-30/{rest...}")
+}

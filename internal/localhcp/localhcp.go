@@ -1,0 +1,280 @@
+// Package localhcp is a local, faithful HCP Packer service: OAuth2 client
+// credentials, resource-manager discovery, the Packer 2023-01-01 API and
+// operations, on one HTTPS listener on loopback, backed by SQLite. Tests,
+// the demo and users' CI point hcp-sdk-go clients (this provider, the
+// official provider, Packer) at it with the variables Env returns.
+package localhcp
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/httpapi"
+	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/registry"
+	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/store"
+)
+
+// Options configures Start.
+type Options struct {
+	// DataDir keeps the SQLite database, the TLS certificate and the
+	// address file. "" means an in-memory database and certificate (tests).
+	DataDir string
+	// Addr is the listen address; default "127.0.0.1:0".
+	Addr string
+	// Principals replaces the stored principals. nil keeps the stored ones,
+	// or on first start creates one "contributor" and one "viewer" with
+	// random, unique client ids and secrets.
+	Principals []Principal
+	// Projects names the projects of the single organization; the first is
+	// the oldest and the default. nil keeps the stored ones, or on first
+	// start creates one project "default".
+	Projects []string
+	// TokenTTL is the access-token lifetime; default 1h.
+	TokenTTL time.Duration
+	// Now is the clock; default time.Now. Tests move it to expire tokens
+	// and to make scheduled revocations take effect.
+	Now func() time.Time
+	// Faults injects errors and latency; off by default.
+	Faults Faults
+	// Logger receives one line per request; nil discards. It never sees a
+	// secret or a token.
+	Logger *slog.Logger
+}
+
+// Faults is fault injection for resilience tests.
+type Faults struct {
+	// Rate (0..1) is the share of Packer, resource-manager and operation
+	// answers replaced by 429 (with Retry-After: 1) or 503. The replaced
+	// request has no effect, so retrying it is always safe.
+	Rate float64
+	// Latency is added before every API answer.
+	Latency time.Duration
+}
+
+// Principal is a service principal: its id is recorded as author_id and
+// revocation_author.
+type Principal struct {
+	ID           string
+	Name         string
+	ClientID     string
+	ClientSecret string
+	Role         string // "viewer", "contributor" or "admin"
+}
+
+// StateFileName is the file in the data directory that tells `localhcp env`
+// where a running server listens.
+const StateFileName = "server.json"
+
+// State is the content of StateFileName.
+type State struct {
+	Address string `json:"address"`
+	URL     string `json:"url"`
+	PID     int    `json:"pid"`
+}
+
+// Server is a running localhcp.
+type Server struct {
+	opts      Options
+	db        *store.DB
+	handler   *httpapi.Handler
+	http      *http.Server
+	listener  net.Listener
+	addr      string
+	seeded    *seeded
+	closeOnce sync.Once
+	closeErr  error
+	served    chan struct{}
+}
+
+// Start opens the store, seeds it and listens; the server accepts requests
+// when Start returns.
+func Start(opts Options) (*Server, error) {
+	if opts.Addr == "" {
+		opts.Addr = "127.0.0.1:0"
+	}
+	if opts.TokenTTL <= 0 {
+		opts.TokenTTL = time.Hour
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.DataDir != "" {
+		if err := os.MkdirAll(opts.DataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("create data directory %s: %w", opts.DataDir, err)
+		}
+	}
+	cert, err := certificate(opts.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	db, err := store.Open(opts.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{opts: opts, db: db, served: make(chan struct{})}
+	if err := s.prepare(cert); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Server) prepare(cert tls.Certificate) error {
+	ctx := context.Background()
+	err := s.db.UpdateTx(ctx, func(tx *store.Tx) error {
+		var err error
+		s.seeded, err = seed(tx, s.opts, s.opts.Now())
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("seed localhcp: %w", err)
+	}
+	svc := registry.New(s.db, s.opts.Now)
+	for _, p := range s.seeded.projects {
+		if err := svc.EnsureRegistry(ctx, p.ID); err != nil {
+			return fmt.Errorf("provision the registry of project %s: %w", p.ID, err)
+		}
+	}
+	ln, err := net.Listen("tcp", s.opts.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w (choose another address with --addr)", s.opts.Addr, err)
+	}
+	s.listener = ln
+	s.addr = ln.Addr().String()
+	s.handler = httpapi.New(httpapi.Config{
+		Service: svc, DB: s.db, Organization: s.seeded.org, Projects: s.seeded.projects,
+		Principals: s.seeded.principals, BaseURL: s.URL(), TokenTTL: s.opts.TokenTTL,
+		Now: s.opts.Now, Logger: s.opts.Logger,
+	})
+	s.handler.SetFaults(httpapi.Faults(s.opts.Faults))
+	s.http = &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(s.opts.Logger.Handler(), slog.LevelWarn),
+	}
+	tlsLn := tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+	go func() {
+		defer close(s.served)
+		if err := s.http.Serve(tlsLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.opts.Logger.Error("serve", slog.String("error", err.Error()))
+		}
+	}()
+	if s.opts.DataDir != "" {
+		if err := s.writeState(); err != nil {
+			s.Close()
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Server) writeState() error {
+	b, _ := json.Marshal(State{Address: s.Addr(), URL: s.URL(), PID: os.Getpid()})
+	path := filepath.Join(s.opts.DataDir, StateFileName)
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// Addr is the listen address, "127.0.0.1:<port>".
+func (s *Server) Addr() string { return s.addr }
+
+// URL is the base URL, "https://127.0.0.1:<port>".
+func (s *Server) URL() string { return "https://" + s.addr }
+
+// OrganizationID is the UUID of the single organization.
+func (s *Server) OrganizationID() string { return s.seeded.org.ID }
+
+// ProjectID is the UUID of the default (first, oldest) project.
+func (s *Server) ProjectID() string { return s.seeded.defaultProjectID }
+
+// ProjectIDs lists every project, oldest first.
+func (s *Server) ProjectIDs() []string {
+	ids := make([]string, len(s.seeded.projects))
+	for i, p := range s.seeded.projects {
+		ids[i] = p.ID
+	}
+	return ids
+}
+
+// Principals lists the principals with their credentials.
+func (s *Server) Principals() []Principal {
+	out := make([]Principal, len(s.seeded.principals))
+	for i, p := range s.seeded.principals {
+		out[i] = Principal(p)
+	}
+	return out
+}
+
+// Principal returns the first principal with role, or a zero Principal.
+func (s *Server) Principal(role string) Principal {
+	for _, p := range s.seeded.principals {
+		if p.Role == role {
+			return Principal(p)
+		}
+	}
+	return Principal{}
+}
+
+// Env returns the HCP_* variables ("KEY=value") a client needs to act as the
+// first principal of role. Without such a principal the credential
+// variables are left out.
+func (s *Server) Env(role string) []string {
+	return envFor(s.Addr(), s.OrganizationID(), s.ProjectID(), s.Principal(role))
+}
+
+func envFor(addr, orgID, projectID string, p Principal) []string {
+	env := []string{
+		"HCP_AUTH_URL=https://" + addr,
+		"HCP_AUTH_TLS=insecure",
+		"HCP_API_ADDRESS=" + addr,
+		"HCP_API_TLS=insecure",
+	}
+	if p.ClientID != "" {
+		env = append(env, "HCP_CLIENT_ID="+p.ClientID, "HCP_CLIENT_SECRET="+p.ClientSecret)
+	}
+	return append(env, "HCP_ORGANIZATION_ID="+orgID, "HCP_PROJECT_ID="+projectID)
+}
+
+// SetFaults changes fault injection at run time.
+func (s *Server) SetFaults(f Faults) { s.handler.SetFaults(httpapi.Faults(f)) }
+
+// Close stops listening, waits briefly for requests in flight and closes
+// the database.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		var errs []error
+		if s.http != nil {
+			if err := s.http.Shutdown(ctx); err != nil {
+				errs = append(errs, s.http.Close())
+			}
+			<-s.served
+		} else if s.listener != nil {
+			errs = append(errs, s.listener.Close())
+		}
+		if s.opts.DataDir != "" {
+			if err := os.Remove(filepath.Join(s.opts.DataDir, StateFileName)); err != nil && !errors.Is(err, os.ErrNotExist) {
+				errs = append(errs, err)
+			}
+		}
+		errs = append(errs, s.db.Close())
+		s.closeErr = errors.Join(errs...)
+	})
+	return s.closeErr
+}

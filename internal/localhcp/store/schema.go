@@ -1,0 +1,128 @@
+package store
+
+// schema creates every table on first open. Times are Unix milliseconds (the
+// precision the API emits); maps and artifact lists are JSON text.
+const schema = `
+CREATE TABLE IF NOT EXISTS meta (
+	key   TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS projects (
+	id          TEXT PRIMARY KEY,
+	name        TEXT NOT NULL UNIQUE,
+	description TEXT NOT NULL,
+	created_at  INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS principals (
+	id            TEXT PRIMARY KEY,
+	name          TEXT NOT NULL,
+	client_id     TEXT NOT NULL UNIQUE,
+	client_secret TEXT NOT NULL,
+	role          TEXT NOT NULL,
+	position      INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tokens (
+	hash         TEXT PRIMARY KEY,
+	principal_id TEXT NOT NULL,
+	expires_at   INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS tokens_expiry ON tokens(expires_at);
+CREATE TABLE IF NOT EXISTS registries (
+	project_id TEXT PRIMARY KEY,
+	id         TEXT NOT NULL,
+	activated  INTEGER NOT NULL,
+	tier       TEXT NOT NULL,
+	hmac_key   TEXT NOT NULL,
+	created_at INTEGER NOT NULL,
+	updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS buckets (
+	id                  TEXT PRIMARY KEY,
+	project_id          TEXT NOT NULL,
+	name                TEXT NOT NULL,
+	description         TEXT NOT NULL,
+	labels              TEXT NOT NULL,
+	last_version_number INTEGER NOT NULL,
+	created_at          INTEGER NOT NULL,
+	updated_at          INTEGER NOT NULL,
+	UNIQUE (project_id, name)
+);
+CREATE TABLE IF NOT EXISTS versions (
+	id                        TEXT PRIMARY KEY,
+	bucket_id                 TEXT NOT NULL REFERENCES buckets(id) ON DELETE CASCADE,
+	fingerprint               TEXT NOT NULL,
+	author_id                 TEXT NOT NULL,
+	template_type             TEXT NOT NULL,
+	number                    INTEGER NOT NULL,
+	revoke_at                 INTEGER,
+	revocation_message        TEXT NOT NULL,
+	revocation_author         TEXT NOT NULL,
+	revocation_type           TEXT NOT NULL,
+	revocation_inherited_from TEXT NOT NULL,
+	rollback_disabled         INTEGER NOT NULL,
+	revocation_applied        INTEGER NOT NULL,
+	created_at                INTEGER NOT NULL,
+	updated_at                INTEGER NOT NULL,
+	UNIQUE (bucket_id, fingerprint)
+);
+CREATE INDEX IF NOT EXISTS versions_pending_revocation ON versions(revoke_at) WHERE revocation_applied = 0 AND revoke_at IS NOT NULL;
+CREATE TABLE IF NOT EXISTS builds (
+	id                         TEXT PRIMARY KEY,
+	version_id                 TEXT NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+	component_type             TEXT NOT NULL,
+	packer_run_uuid            TEXT NOT NULL,
+	platform                   TEXT NOT NULL,
+	source_external_identifier TEXT NOT NULL,
+	status                     TEXT NOT NULL,
+	labels                     TEXT NOT NULL,
+	metadata                   TEXT,
+	parent_version_id          TEXT NOT NULL,
+	parent_channel_id          TEXT NOT NULL,
+	artifacts                  TEXT NOT NULL,
+	created_at                 INTEGER NOT NULL,
+	updated_at                 INTEGER NOT NULL,
+	UNIQUE (version_id, component_type)
+);
+CREATE INDEX IF NOT EXISTS builds_parent ON builds(parent_version_id);
+CREATE TABLE IF NOT EXISTS channels (
+	id         TEXT PRIMARY KEY,
+	bucket_id  TEXT NOT NULL REFERENCES buckets(id) ON DELETE CASCADE,
+	name       TEXT NOT NULL,
+	author_id  TEXT NOT NULL,
+	managed    INTEGER NOT NULL,
+	restricted INTEGER NOT NULL,
+	version_id TEXT NOT NULL,
+	created_at INTEGER NOT NULL,
+	updated_at INTEGER NOT NULL,
+	UNIQUE (bucket_id, name)
+);
+CREATE INDEX IF NOT EXISTS channels_version ON channels(version_id);
+CREATE TABLE IF NOT EXISTS channel_history (
+	seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+	channel_id  TEXT NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+	version_id  TEXT NOT NULL,
+	author_id   TEXT NOT NULL,
+	assigned_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS channel_history_channel ON channel_history(channel_id, seq);
+CREATE INDEX IF NOT EXISTS channel_history_version ON channel_history(version_id);
+CREATE TABLE IF NOT EXISTS operations (
+	id              TEXT PRIMARY KEY,
+	organization_id TEXT NOT NULL,
+	project_id      TEXT NOT NULL,
+	link_type       TEXT NOT NULL,
+	link_id         TEXT NOT NULL,
+	description     TEXT NOT NULL,
+	created_at      INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS operations_project ON operations(project_id);
+CREATE TABLE IF NOT EXISTS sboms (
+	id         TEXT PRIMARY KEY,
+	build_id   TEXT NOT NULL REFERENCES builds(id) ON DELETE CASCADE,
+	name       TEXT NOT NULL,
+	format     TEXT NOT NULL,
+	content    BLOB NOT NULL,
+	created_at INTEGER NOT NULL,
+	UNIQUE (build_id, name)
+);
+`
