@@ -164,42 +164,6 @@ func (r *channelResource) Create(ctx context.Context, req resource.CreateRequest
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// adopt takes over a channel that exists already, which Terraform may do only
-// for the managed `latest` channel: a user channel made elsewhere must be
-// imported deliberately, so that Terraform never silently claims it.
-func (r *channelResource) adopt(ctx context.Context, loc client.Location, plan channelResourceModel, resp *resource.CreateResponse) (*client.Channel, bool) {
-	bucket, name := plan.BucketName.ValueString(), plan.Name.ValueString()
-	ch, err := r.pd.client.GetChannel(ctx, loc, bucket, name)
-	if err != nil {
-		reportAPIError(&resp.Diagnostics, "Unable to Create Channel",
-			fmt.Sprintf("read existing channel %q in bucket %q of project %q", name, bucket, loc.ProjectID), err)
-		return nil, false
-	}
-	if !ch.Managed {
-		resp.Diagnostics.AddAttributeError(path.Root("name"), "Channel Already Exists",
-			fmt.Sprintf("Channel %q already exists in bucket %q of project %q. Import it to manage it with "+
-				"Terraform: terraform import <address> %s:%s (or an import block with that id).",
-				name, bucket, loc.ProjectID, bucket, name))
-		return nil, false
-	}
-
-	resp.Diagnostics.AddWarning("Adopting the Managed Channel",
-		fmt.Sprintf("Channel %q of bucket %q is created and kept up to date by HCP Packer. Terraform adopts it and "+
-			"manages only its restricted flag; destroying the resource only removes it from the Terraform state.",
-			name, bucket))
-	tflog.Info(ctx, "adopting the managed channel", map[string]any{"bucket": bucket, "channel": name})
-
-	if want := plan.Restricted.ValueBool(); ch.Restricted != want {
-		ch, err = r.pd.client.UpdateChannel(ctx, loc, bucket, name, client.ChannelUpdate{Restricted: &want})
-		if err != nil {
-			reportAPIError(&resp.Diagnostics, "Unable to Create Channel",
-				fmt.Sprintf("set restricted on channel %q in bucket %q of project %q", name, bucket, loc.ProjectID), err)
-			return nil, false
-		}
-	}
-	return ch, true
-}
-
 func (r *channelResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state channelResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -300,6 +264,42 @@ func (r *channelResource) ImportState(ctx context.Context, req resource.ImportSt
 	if project != "" {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), project)...)
 	}
+}
+
+// adopt takes over a channel that exists already, which Terraform may do only
+// for the managed `latest` channel: a user channel made elsewhere must be
+// imported deliberately, so that Terraform never silently claims it.
+func (r *channelResource) adopt(ctx context.Context, loc client.Location, plan channelResourceModel, resp *resource.CreateResponse) (*client.Channel, bool) {
+	bucket, name := plan.BucketName.ValueString(), plan.Name.ValueString()
+	ch, err := r.pd.client.GetChannel(ctx, loc, bucket, name)
+	if err != nil {
+		reportAPIError(&resp.Diagnostics, "Unable to Create Channel",
+			fmt.Sprintf("read existing channel %q in bucket %q of project %q", name, bucket, loc.ProjectID), err)
+		return nil, false
+	}
+	if !ch.Managed {
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "Channel Already Exists",
+			fmt.Sprintf("Channel %q already exists in bucket %q of project %q. Import it to manage it with "+
+				"Terraform: terraform import <address> %s:%s (or an import block with that id).",
+				name, bucket, loc.ProjectID, bucket, name))
+		return nil, false
+	}
+
+	resp.Diagnostics.AddWarning("Adopting the Managed Channel",
+		fmt.Sprintf("Channel %q of bucket %q is created and kept up to date by HCP Packer. Terraform adopts it and "+
+			"manages only its restricted flag; destroying the resource only removes it from the Terraform state.",
+			name, bucket))
+	tflog.Info(ctx, "adopting the managed channel", map[string]any{"bucket": bucket, "channel": name})
+
+	if want := plan.Restricted.ValueBool(); ch.Restricted != want {
+		ch, err = r.pd.client.UpdateChannel(ctx, loc, bucket, name, client.ChannelUpdate{Restricted: &want})
+		if err != nil {
+			reportAPIError(&resp.Diagnostics, "Unable to Create Channel",
+				fmt.Sprintf("set restricted on channel %q in bucket %q of project %q", name, bucket, loc.ProjectID), err)
+			return nil, false
+		}
+	}
+	return ch, true
 }
 
 // fromAPI copies the channel's API state into the model.

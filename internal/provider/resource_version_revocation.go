@@ -187,8 +187,10 @@ func (r *versionRevocationResource) Configure(_ context.Context, req resource.Co
 
 func (r *versionRevocationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	planLocation(ctx, r.pd, req, resp)
-	// Only a new revocation needs checking: a replacement restores the
-	// version first, and an unchanged one exists already.
+	// Only a new revocation needs checking; an unchanged one exists already.
+	// Terraform also plans the create half of a replacement with no prior
+	// state, so whether the version is revoked now says nothing here: the
+	// replacement restores it first. Create checks that instead.
 	if r.pd == nil || req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() || resp.Diagnostics.HasError() {
 		return
 	}
@@ -213,13 +215,6 @@ func (r *versionRevocationResource) ModifyPlan(ctx context.Context, req resource
 	if err != nil {
 		reportAPIError(&resp.Diagnostics, "Unable to Check Version",
 			fmt.Sprintf("read version %q of bucket %q in project %q", fp, bucket, loc.ProjectID), err)
-		return
-	}
-	if v.RevokeAt != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("version_fingerprint"), "Version Already Revoked",
-			fmt.Sprintf("Version %q (%s) of bucket %q is already revoked (revoke_at %s%s). To manage that revocation "+
-				"with Terraform, import it: terraform import <address> %s:%s (or an import block with that id).",
-				fp, v.Name, bucket, v.RevokeAt.UTC().Format(time.RFC3339), revocationReason(v), bucket, fp))
 		return
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), v.ID)...)
@@ -252,6 +247,19 @@ func (r *versionRevocationResource) Create(ctx context.Context, req resource.Cre
 			return
 		}
 		rev.At = &at
+	}
+
+	// Revoking again would overwrite a revocation someone else made (or
+	// fail, depending on the registry); refuse and point at import instead.
+	current, err := r.pd.client.GetVersion(ctx, loc, bucket, fp)
+	if err != nil {
+		r.explainRevokeError(ctx, loc, plan, err, &resp.Diagnostics)
+		return
+	}
+	if current.RevokeAt != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("version_fingerprint"), "Version Already Revoked",
+			alreadyRevokedDetail(current, bucket))
+		return
 	}
 
 	v, err := r.pd.client.RevokeVersion(ctx, loc, bucket, fp, rev)
@@ -380,11 +388,14 @@ func (r *versionRevocationResource) explainRevokeError(ctx context.Context, loc 
 			fmt.Sprintf("Bucket %q in project %q has no version with fingerprint %q to revoke. Check the bucket "+
 				"name and the fingerprint.", bucket, loc.ProjectID, fp))
 	case client.IsFailedPrecondition(err):
-		hint := "Check the version's state in HCP Packer."
+		// Someone may have revoked the version between the check in
+		// Create and the call.
 		if v, gerr := r.pd.client.GetVersion(ctx, loc, bucket, fp); gerr == nil && v.RevokeAt != nil {
-			hint = fmt.Sprintf("The version is already revoked; import that revocation instead: "+
-				"terraform import <address> %s:%s.", bucket, fp)
-		} else if plan.DisableRollbackChannels.ValueBool() {
+			diags.AddAttributeError(path.Root("version_fingerprint"), "Version Already Revoked", alreadyRevokedDetail(v, bucket))
+			return
+		}
+		hint := "Check the version's state in HCP Packer."
+		if plan.DisableRollbackChannels.ValueBool() {
 			hint = "A channel still points at the version and disable_rollback_channels is true: assign the " +
 				"channel another version first, or let HCP Packer roll it back (disable_rollback_channels = false)."
 		}
@@ -393,6 +404,14 @@ func (r *versionRevocationResource) explainRevokeError(ctx context.Context, loc 
 	default:
 		reportAPIError(diags, "Unable to Revoke Version", action, err)
 	}
+}
+
+// alreadyRevokedDetail explains that a version carries a revocation made
+// outside this resource, and how to adopt it.
+func alreadyRevokedDetail(v *client.Version, bucket string) string {
+	return fmt.Sprintf("Version %q (%s) of bucket %q is already revoked (revoke_at %s%s). To manage that revocation "+
+		"with Terraform, import it: terraform import <address> %s:%s (or an import block with that id).",
+		v.Fingerprint, v.Name, bucket, v.RevokeAt.UTC().Format(time.RFC3339), revocationReason(v), bucket, v.Fingerprint)
 }
 
 // fromAPI copies a revoked version into the model. revoke_at keeps the
