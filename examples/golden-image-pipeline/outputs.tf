@@ -22,3 +22,8 @@ output "stable_revocation_scheduled" {
   description = "Whether the stable version has a revocation that has not taken effect yet."
   value       = data.hcppacker_image.stable.revocation_scheduled
 }
+
+output "stable_status" {
+  description = "Status of the stable version: VERSION_ACTIVE, VERSION_REVOCATION_SCHEDULED or VERSION_REVOKED."
+  value       = data.hcppacker_image.stable.status
+}
