@@ -19,7 +19,8 @@ child_bucket="golden-app"
 # passing while the revocation is pending, short enough to wait for.
 revoke_in_seconds=15
 
-step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+if [[ -t 1 ]]; then bold=$'\033[1m' plain=$'\033[0m'; else bold="" plain=""; fi
+step() { printf '\n%s==> %s%s\n' "$bold" "$*" "$plain"; }
 fail() {
 	printf '\ndemo failed: %s\n' "$*" >&2
 	exit 1
@@ -66,6 +67,7 @@ until env_exports="$("$localhcp" env --data "$data" 2>/dev/null)"; do
 	((SECONDS < deadline)) || fail "localhcp did not start within 30 seconds"
 	sleep 0.2
 done
+grep -m 1 'listening on' "$tmp/localhcp.log" || true
 
 step "Point HCP clients at it: eval \"\$(localhcp env)\""
 eval "$env_exports"
@@ -113,7 +115,7 @@ cd "$work"
 cat >terraform.tfvars <<EOF
 bucket_name        = "$bucket"
 dev_fingerprint    = "base-2024-08"
-stable_fingerprint = "base-2024-07"
+stable_fingerprint = "base-2024-06"
 EOF
 echo "terraform.tfvars:"
 sed 's/^/  /' terraform.tfvars
@@ -133,6 +135,12 @@ step "Channel assignment and the image the deployment uses"
 printf 'dev    -> %s\n' "$(tf output -raw dev_fingerprint)"
 printf 'stable -> %s\n' "$(tf output -raw stable_fingerprint)"
 printf 'image     %s\n' "$(tf output -raw stable_image_id)"
+
+step "Promote base-2024-07 to stable: a one-line change to terraform.tfvars, then apply"
+sed 's/"base-2024-06"/"base-2024-07"/' terraform.tfvars >terraform.tfvars.new
+mv terraform.tfvars.new terraform.tfvars
+tf apply -input=false -auto-approve | show_summary
+printf 'stable -> %s, image %s\n' "$(tf output -raw stable_fingerprint)" "$(tf output -raw stable_image_id)"
 
 revoke_vars=(-var revoke_stable=true -var "revoke_stable_in=${revoke_in_seconds}s" -var rollback_stable=false)
 step "A CVE lands: schedule the stable version's revocation in ${revoke_in_seconds}s, keeping stable on it"
