@@ -245,18 +245,18 @@ func (r *channelAssignmentResource) Delete(ctx context.Context, req resource.Del
 }
 
 func (r *channelAssignmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	project, parts, ok := splitImportID(req.ID, ":", 2)
+	project, bucket, name, ok := splitImportID(req.ID)
 	if !ok {
 		resp.Diagnostics.AddError("Invalid Import ID",
 			fmt.Sprintf("Expected an import id of the form %s, got %q.", channelImportFormat, req.ID))
 		return
 	}
-	checkNotManagedChannel(types.StringValue(parts[1]), types.StringValue(parts[0]), &resp.Diagnostics)
+	checkNotManagedChannel(types.StringValue(name), types.StringValue(bucket), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bucket_name"), parts[0])...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("channel_name"), parts[1])...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bucket_name"), bucket)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("channel_name"), name)...)
 	if project != "" {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), project)...)
 	}

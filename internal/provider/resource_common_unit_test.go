@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"slices"
 	"testing"
 	"time"
 
@@ -44,24 +43,23 @@ func TestResourceSchemasAreValid(t *testing.T) {
 func TestSplitImportID(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		id          string
-		wantProject string
-		wantParts   []string
-		wantOK      bool
+		id                                string
+		wantProject, wantBucket, wantName string
+		wantOK                            bool
 	}{
-		{"web:stable", "", []string{"web", "stable"}, true},
-		{"p-1:web:stable", "p-1", []string{"web", "stable"}, true},
-		{"web", "", nil, false},
-		{"a:b:c:d", "", nil, false},
-		{"web:", "", nil, false},
-		{":web:stable", "", nil, false},
-		{"", "", nil, false},
+		{"web:stable", "", "web", "stable", true},
+		{"p-1:web:stable", "p-1", "web", "stable", true},
+		{"web", "", "", "", false},
+		{"a:b:c:d", "", "", "", false},
+		{"web:", "", "", "", false},
+		{":web:stable", "", "", "", false},
+		{"", "", "", "", false},
 	}
 	for _, tt := range tests {
-		project, parts, ok := splitImportID(tt.id, ":", 2)
-		if ok != tt.wantOK || project != tt.wantProject || !slices.Equal(parts, tt.wantParts) {
-			t.Errorf("splitImportID(%q) = %q, %q, %v; want %q, %q, %v",
-				tt.id, project, parts, ok, tt.wantProject, tt.wantParts, tt.wantOK)
+		project, bucket, name, ok := splitImportID(tt.id)
+		if ok != tt.wantOK || project != tt.wantProject || bucket != tt.wantBucket || name != tt.wantName {
+			t.Errorf("splitImportID(%q) = %q, %q, %q, %v; want %q, %q, %q, %v",
+				tt.id, project, bucket, name, ok, tt.wantProject, tt.wantBucket, tt.wantName, tt.wantOK)
 		}
 	}
 }

@@ -360,14 +360,14 @@ func (r *versionRevocationResource) Delete(ctx context.Context, req resource.Del
 const versionRevocationImportFormat = "{bucket_name}:{version_fingerprint} or {project_id}:{bucket_name}:{version_fingerprint}"
 
 func (r *versionRevocationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	project, parts, ok := splitImportID(req.ID, ":", 2)
+	project, bucket, name, ok := splitImportID(req.ID)
 	if !ok {
 		resp.Diagnostics.AddError("Invalid Import ID",
 			fmt.Sprintf("Expected an import id of the form %s, got %q.", versionRevocationImportFormat, req.ID))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bucket_name"), parts[0])...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("version_fingerprint"), parts[1])...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bucket_name"), bucket)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("version_fingerprint"), name)...)
 	// The registry does not record these choices; an imported revocation
 	// gets the defaults, which a configuration should then state.
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("skip_descendants_revocation"), false)...)
