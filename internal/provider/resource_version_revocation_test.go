@@ -290,6 +290,13 @@ func TestAccVersionRevocation_errors(t *testing.T) {
 				ImportStateId: v1.Fingerprint,
 				ExpectError:   errorMatching("Invalid Import ID", "{bucket_name}:{version_fingerprint}"),
 			},
+			{
+				Config:        revocationConfig(bucket, v1.Fingerprint, ""),
+				ResourceName:  revocationAddr,
+				ImportState:   true,
+				ImportStateId: bucket + ":" + v1.Fingerprint,
+				ExpectError:   errorMatching("Version Not Revoked", v1.Fingerprint, bucket, "no revocation to import"),
+			},
 		},
 	})
 }
