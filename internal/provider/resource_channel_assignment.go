@@ -138,6 +138,9 @@ func (r *channelAssignmentResource) ModifyPlan(ctx context.Context, req resource
 	if !req.State.Raw.IsNull() {
 		var state channelAssignmentResourceModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
 		if state.VersionFingerprint.Equal(plan.VersionFingerprint) && state.BucketName.Equal(plan.BucketName) &&
 			state.ChannelName.Equal(plan.ChannelName) && state.ProjectID.Equal(plan.ProjectID) {
 			// Nothing changes, so there is nothing to check: a version
