@@ -15,6 +15,7 @@ import (
 	projectservice "github.com/hashicorp/hcp-sdk-go/clients/cloud-resource-manager/stable/2019-12-10/client/project_service"
 	"github.com/hashicorp/hcp-sdk-go/config"
 	"golang.org/x/oauth2"
+	"google.golang.org/grpc/codes"
 )
 
 // Client is the API implementation backed by hcp-sdk-go. Apart from the
@@ -42,12 +43,12 @@ var _ API = (*Client)(nil)
 func New(ctx context.Context, cfg Config) (c *Client, warnings []string, err error) {
 	creds, err := chooseCredentials(cfg, os.LookupEnv)
 	if err != nil {
-		return nil, nil, setupErr(creds, err.Error(), nil)
+		return nil, nil, setupErr(creds, describe(nil, codes.InvalidArgument, "%s", err))
 	}
 
 	hcpConfig, err := newHCPConfig(creds)
 	if err != nil {
-		return nil, nil, setupErr(creds, fmt.Sprintf("invalid HCP client configuration: %s; check the HCP_* environment variables", err), err)
+		return nil, nil, setupErr(creds, describe(nil, codes.InvalidArgument, "invalid HCP client configuration: %s; check the HCP_* environment variables", err))
 	}
 
 	// The SDK's token source reads and rewrites its cache file on every
@@ -64,7 +65,11 @@ func New(ctx context.Context, cfg Config) (c *Client, warnings []string, err err
 		settingOrEnv(cfg.OrganizationID, envOrganizationID, os.LookupEnv),
 		settingOrEnv(cfg.ProjectID, envProjectID, os.LookupEnv))
 	if err != nil {
-		return nil, nil, setupErr(creds, err.Error(), err)
+		var e *Error
+		if !errors.As(err, &e) {
+			e = describe(nil, codes.Unknown, "%s", err)
+		}
+		return nil, nil, setupErr(creds, e)
 	}
 	c.location = loc
 	return c, warnings, nil
@@ -121,13 +126,13 @@ func credentialsErr(creds credentials, err error) error {
 	var retrieve *oauth2.RetrieveError
 	switch {
 	case errors.As(err, &retrieve):
-		return setupErr(creds, fmt.Sprintf("HCP rejected the credentials from %s (%s); check the client ID and secret, "+
-			"and that the service principal still exists", creds.origin, retrieveReason(retrieve)), err)
+		return setupErr(creds, describe(nil, codes.Unauthenticated, "HCP rejected the credentials from %s (%s); check the client ID and secret, "+
+			"and that the service principal still exists", creds.origin, retrieveReason(retrieve)))
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return setupErr(creds, "validating the HCP credentials was interrupted: "+err.Error(), err)
+		return setupErr(creds, describe(nil, codeOfContextErr(err), "validating the HCP credentials was interrupted: %s", err))
 	default:
-		return setupErr(creds, fmt.Sprintf("could not obtain an HCP access token with the credentials from %s: %s; "+
-			"check HCP_AUTH_URL, HCP_AUTH_TLS and the network", creds.origin, err), err)
+		return setupErr(creds, describe(nil, codes.Unavailable, "could not obtain an HCP access token with the credentials from %s: %s; "+
+			"check HCP_AUTH_URL, HCP_AUTH_TLS and the network", creds.origin, err))
 	}
 }
 
@@ -146,25 +151,31 @@ func retrieveReason(e *oauth2.RetrieveError) string {
 	return reason
 }
 
-// setupError is an error of New: one sentence for the user, wrapping the
-// cause so that CodeOf and IsPermissionDenied still see an API error.
-type setupError struct {
-	msg   string
-	cause error
+// describe builds the *Error New returns: its Message is one sentence for
+// the user, and its Op, Code and HTTP status come from cause when an API
+// answer caused it, so that MessageOf shows the sentence and CodeOf,
+// IsPermissionDenied and friends still see the API's verdict.
+func describe(cause error, code codes.Code, format string, args ...any) *Error {
+	e := &Error{Op: "Configure", Code: code, Message: fmt.Sprintf(format, args...)}
+	var api *Error
+	if errors.As(cause, &api) {
+		e.Op, e.Code, e.HTTPStatus = api.Op, api.Code, api.HTTPStatus
+	}
+	return e
 }
 
-func (e *setupError) Error() string { return e.msg }
-func (e *setupError) Unwrap() error { return e.cause }
-
-// setupErr builds a setupError whose message can never carry the secret,
-// whatever a server or library put into it.
-func setupErr(creds credentials, msg string, cause error) error {
-	return &setupError{msg: redact(msg, creds.clientSecret), cause: cause}
+// setupErr strips the client secret from an error of New, whatever a
+// server or library put into its message.
+func setupErr(creds credentials, e *Error) error {
+	e.Message = redact(e.Message, creds.clientSecret)
+	return e
 }
 
-// explain wraps cause in a sentence for the user.
-func explain(cause error, format string, args ...any) error {
-	return &setupError{msg: fmt.Sprintf(format, args...), cause: cause}
+func codeOfContextErr(err error) codes.Code {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return codes.DeadlineExceeded
+	}
+	return codes.Canceled
 }
 
 // redact replaces every occurrence of the secrets in s.

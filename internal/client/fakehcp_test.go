@@ -190,7 +190,7 @@ func (f *fakeHCP) setEnv(t *testing.T) {
 
 // unsetEnv removes an environment variable for the test and restores it
 // afterwards; t.Setenv alone would leave it set to "".
-func unsetEnv(t *testing.T, name string) {
+func unsetEnv(t testing.TB, name string) {
 	t.Helper()
 	t.Setenv(name, "")
 	_ = os.Unsetenv(name)

@@ -126,6 +126,9 @@ func TestRevokeAndRestoreBodies(t *testing.T) {
 		{"at a time, in UTC with milliseconds", func(c *Client) (*Version, error) {
 			return c.RevokeVersion(context.Background(), testLoc, "web", "fp", Revocation{At: &at, SkipDescendants: true})
 		}, map[string]any{"revoke_at": "2030-01-02T02:04:05.678Z", "skip_descendants_revocation": true}},
+		{"a zero time means now", func(c *Client) (*Version, error) {
+			return c.RevokeVersion(context.Background(), testLoc, "web", "fp", Revocation{At: &time.Time{}})
+		}, map[string]any{"revoke_in": "0s"}},
 		{"after a delay", func(c *Client) (*Version, error) {
 			return c.RevokeVersion(context.Background(), testLoc, "web", "fp", Revocation{In: "30d", DisableRollbackChannels: true})
 		}, map[string]any{"revoke_in": "30d", "disable_rollback_channels": true}},

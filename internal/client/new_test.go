@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"google.golang.org/grpc/codes"
 )
 
 const (
@@ -109,36 +111,43 @@ func TestNewFailsWithOneClearSentence(t *testing.T) {
 		cfg       Config
 		orgs      []fakeOrg
 		badSecret bool
+		wantCode  codes.Code
 		wantText  []string
 	}{
 		{
 			name:      "credentials rejected",
 			badSecret: true,
 			cfg:       Config{ProjectID: projOld},
+			wantCode:  codes.Unauthenticated,
 			wantText:  []string{"HCP rejected the credentials", "invalid_client"},
 		},
 		{
 			name:     "several organizations",
+			wantCode: codes.InvalidArgument,
 			wantText: []string{"2 HCP organizations", orgA, orgB, "set project_id"},
 		},
 		{
 			name:     "no organization",
 			orgs:     []fakeOrg{},
+			wantCode: codes.NotFound,
 			wantText: []string{"do not have access to any HCP organization"},
 		},
 		{
 			name:     "project not found",
 			cfg:      Config{ProjectID: projGone},
+			wantCode: codes.NotFound,
 			wantText: []string{"could not read HCP project", projGone, "project not found"},
 		},
 		{
 			name:     "organization that is not the project's parent",
 			cfg:      Config{ProjectID: projB, OrganizationID: orgA},
+			wantCode: codes.InvalidArgument,
 			wantText: []string{"organization_id", orgA, "belongs to", orgB},
 		},
 		{
 			name:     "organization without readable projects",
 			cfg:      Config{OrganizationID: "99999999-9999-4999-8999-999999999999"},
+			wantCode: codes.NotFound,
 			wantText: []string{"cannot read any project"},
 		},
 	}
@@ -159,7 +168,11 @@ func TestNewFailsWithOneClearSentence(t *testing.T) {
 			if err == nil {
 				t.Fatal("New succeeded, want an error")
 			}
-			msg := err.Error()
+			// The provider shows MessageOf(err) to the user.
+			msg := MessageOf(err)
+			if CodeOf(err) != tt.wantCode {
+				t.Errorf("CodeOf(%v) = %s, want %s", err, CodeOf(err), tt.wantCode)
+			}
 			for _, want := range tt.wantText {
 				if !strings.Contains(msg, want) {
 					t.Errorf("error %q does not contain %q", msg, want)
@@ -185,7 +198,7 @@ func TestNewReportsAPermissionDeniedProject(t *testing.T) {
 	if !IsPermissionDenied(err) {
 		t.Fatalf("IsPermissionDenied(%v) = false, want true", err)
 	}
-	if !strings.Contains(err.Error(), "may not read project") {
+	if msg := MessageOf(err); !strings.Contains(msg, "could not read HCP project") || !strings.Contains(msg, "may not read project") {
 		t.Errorf("error %q lost the server's message", err)
 	}
 }
@@ -195,7 +208,7 @@ func TestNewWithoutCredentials(t *testing.T) {
 	f.setEnv(t)
 
 	_, _, err := New(context.Background(), Config{ProjectID: projOld})
-	if err == nil || !strings.Contains(err.Error(), "no HCP credentials found") {
+	if err == nil || !strings.Contains(MessageOf(err), "no HCP credentials found") {
 		t.Fatalf("New without credentials: %v, want the no-credentials error", err)
 	}
 	if len(f.recorded()) != 0 {

@@ -44,11 +44,11 @@ func (c *Client) resolveDefaultLocation(ctx context.Context, orgID, projectID st
 	if projectID != "" {
 		project, err := c.getProject(ctx, projectID)
 		if err != nil {
-			return Location{}, nil, explain(err, "could not read HCP project %q: %s; check project_id (or HCP_PROJECT_ID) "+
+			return Location{}, nil, describe(err, codes.Unknown, "could not read HCP project %q: %s; check project_id (or HCP_PROJECT_ID) "+
 				"and that the credentials may read that project", projectID, MessageOf(err))
 		}
 		if orgID != "" && orgID != project.Parent.ID {
-			return Location{}, nil, fmt.Errorf("organization_id %q is not the organization of project %q, which belongs to %q; "+
+			return Location{}, nil, describe(nil, codes.InvalidArgument, "organization_id %q is not the organization of project %q, which belongs to %q; "+
 				"correct organization_id (or HCP_ORGANIZATION_ID) or leave it unset", orgID, projectID, project.Parent.ID)
 		}
 		return Location{OrganizationID: project.Parent.ID, ProjectID: projectID}, nil, nil
@@ -63,11 +63,11 @@ func (c *Client) resolveDefaultLocation(ctx context.Context, orgID, projectID st
 
 	projects, err := c.listProjects(ctx, orgID)
 	if err != nil {
-		return Location{}, nil, explain(err, "could not list the projects of HCP organization %q: %s; set project_id (or HCP_PROJECT_ID)",
+		return Location{}, nil, describe(err, codes.Unknown, "could not list the projects of HCP organization %q: %s; set project_id (or HCP_PROJECT_ID)",
 			orgID, MessageOf(err))
 	}
 	if len(projects) == 0 {
-		return Location{}, nil, fmt.Errorf("the credentials cannot read any project of HCP organization %q; "+
+		return Location{}, nil, describe(nil, codes.NotFound, "the credentials cannot read any project of HCP organization %q; "+
 			"set project_id (or HCP_PROJECT_ID) or grant the service principal access to a project", orgID)
 	}
 	oldest := oldestProject(projects)
@@ -84,14 +84,13 @@ func (c *Client) resolveDefaultLocation(ctx context.Context, orgID, projectID st
 func (c *Client) onlyOrganization(ctx context.Context) (string, error) {
 	orgs, err := c.listOrganizations(ctx)
 	if err != nil {
-		return "", explain(err, "could not list the HCP organizations of the credentials: %s; "+
+		return "", describe(err, codes.Unknown, "could not list the HCP organizations of the credentials: %s; "+
 			"set project_id (or HCP_PROJECT_ID), which project-scoped service principals need", MessageOf(err))
 	}
 	switch len(orgs) {
 	case 0:
-		return "", &Error{Op: "OrganizationService_List", Code: codes.NotFound,
-			Message: "the credentials do not have access to any HCP organization; set project_id (or HCP_PROJECT_ID) " +
-				"or grant the service principal access to an organization"}
+		return "", describe(nil, codes.NotFound, "the credentials do not have access to any HCP organization; "+
+			"set project_id (or HCP_PROJECT_ID) or grant the service principal access to an organization")
 	case 1:
 		return orgs[0].ID, nil
 	default:
@@ -99,7 +98,7 @@ func (c *Client) onlyOrganization(ctx context.Context) (string, error) {
 		for i, o := range orgs {
 			ids[i] = o.ID
 		}
-		return "", fmt.Errorf("the credentials have access to %d HCP organizations (%s); set project_id (or HCP_PROJECT_ID) to choose one",
+		return "", describe(nil, codes.InvalidArgument, "the credentials have access to %d HCP organizations (%s); set project_id (or HCP_PROJECT_ID) to choose one",
 			len(orgs), strings.Join(ids, ", "))
 	}
 }

@@ -57,6 +57,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		elapsed := time.Since(start)
 		var errorBody string
 		if err == nil && resp.StatusCode >= 400 {
+			rewriteForeignErrorAnswer(resp)
 			errorBody = peekBody(resp)
 		}
 		logResponse(ctx, out, attempt, elapsed, resp, errorBody, err)

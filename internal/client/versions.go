@@ -68,6 +68,10 @@ func (c *Client) RevokeVersion(ctx context.Context, loc Location, bucket, finger
 		SkipDescendantsRevocation: r.SkipDescendants,
 		DisableRollbackChannels:   r.DisableRollbackChannels,
 	}
+	if r.At != nil && r.At.IsZero() {
+		// The wire cannot tell a zero revoke_at from an absent one.
+		r.At = nil
+	}
 	switch {
 	case r.At != nil && r.In != "":
 		return nil, &Error{Op: op, Code: codes.InvalidArgument,

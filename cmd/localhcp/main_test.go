@@ -1,0 +1,217 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/hcp-sdk-go/clients/cloud-packer-service/stable/2023-01-01/client/packer_service"
+	"github.com/hashicorp/hcp-sdk-go/config"
+	"github.com/hashicorp/hcp-sdk-go/httpclient"
+	"github.com/hashicorp/hcp-sdk-go/profile"
+
+	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp"
+)
+
+// TestMain gives hcp-sdk-go a private HOME for its token cache.
+func TestMain(m *testing.M) {
+	home, err := os.MkdirTemp("", "localhcp-cli-home-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Setenv("HOME", home)
+	code := m.Run()
+	os.RemoveAll(home)
+	os.Exit(code)
+}
+
+// syncBuffer is a bytes.Buffer safe to write from the serving goroutine;
+// written signals each write so a test can wait for output without sleeping.
+type syncBuffer struct {
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	written chan struct{}
+}
+
+func newSyncBuffer() *syncBuffer { return &syncBuffer{written: make(chan struct{}, 1)} }
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	select {
+	case b.written <- struct{}{}:
+	default:
+	}
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func noEnv(string) string { return "" }
+
+func TestServeEnvPublishFlow(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	serveOut, serveErr := newSyncBuffer(), newSyncBuffer()
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", dir, "--quiet"}, noEnv, serveOut, serveErr)
+	}()
+	deadline := time.After(10 * time.Second)
+	for !strings.Contains(serveOut.String(), "configure a client with") {
+		select {
+		case <-serveOut.written:
+		case code := <-done:
+			t.Fatalf("serve exited with %d: %s", code, serveErr.String())
+		case <-deadline:
+			t.Fatalf("serve did not start within 10s: %s", serveErr.String())
+		}
+	}
+	if out := serveOut.String(); !strings.Contains(out, "client id localhcp-") || strings.Contains(out, "secret") {
+		t.Fatalf("serve output should list client ids and no secrets:\n%s", out)
+	}
+
+	var envOut, envErr bytes.Buffer
+	if code := run(ctx, []string{"env", "--data", dir}, noEnv, &envOut, &envErr); code != 0 {
+		t.Fatalf("env exited %d: %s", code, envErr.String())
+	}
+	vars := parseExports(t, envOut.String())
+	for _, k := range []string{"HCP_AUTH_URL", "HCP_AUTH_TLS", "HCP_API_ADDRESS", "HCP_API_TLS", "HCP_CLIENT_ID", "HCP_CLIENT_SECRET", "HCP_ORGANIZATION_ID", "HCP_PROJECT_ID"} {
+		if vars[k] == "" {
+			t.Fatalf("env does not export %s:\n%s", k, envOut.String())
+		}
+	}
+	getenv := func(k string) string { return vars[k] }
+
+	var pubOut, pubErr bytes.Buffer
+	code := run(ctx, []string{"publish", "--bucket", "cli-bucket", "--platform", "aws", "--region", "us-east-1",
+		"--external-id", "ami-0cli", "--label", "os=ubuntu", "--channel", "stable", "--create-channels"}, getenv, &pubOut, &pubErr)
+	if code != 0 {
+		t.Fatalf("publish exited %d: %s", code, pubErr.String())
+	}
+	if !strings.Contains(pubOut.String(), "version=v1\n") || !strings.Contains(pubOut.String(), "fingerprint=") {
+		t.Fatalf("publish output:\n%s", pubOut.String())
+	}
+
+	// A plain hcp-sdk-go program configured from those variables reads the channel.
+	insecure := &tls.Config{InsecureSkipVerify: true}
+	cfg, err := config.NewHCPConfig(
+		config.WithClientCredentials(vars["HCP_CLIENT_ID"], vars["HCP_CLIENT_SECRET"]),
+		config.WithAuth(vars["HCP_AUTH_URL"], insecure),
+		config.WithAPI(vars["HCP_API_ADDRESS"], insecure),
+		config.WithProfile(&profile.UserProfile{OrganizationID: vars["HCP_ORGANIZATION_ID"], ProjectID: vars["HCP_PROJECT_ID"]}),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt, err := httpclient.New(httpclient.Config{HCPConfig: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := packer_service.NewPackerServiceGetChannelParams()
+	get.LocationOrganizationID, get.LocationProjectID = vars["HCP_ORGANIZATION_ID"], vars["HCP_PROJECT_ID"]
+	get.BucketName, get.ChannelName = "cli-bucket", "stable"
+	ch, err := packer_service.New(rt, nil).PackerServiceGetChannel(get, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := ch.Payload.Channel.Version
+	if v == nil || v.Name != "v1" || v.Builds[0].Artifacts[0].ExternalIdentifier != "ami-0cli" || v.Builds[0].Labels["os"] != "ubuntu" {
+		t.Fatalf("channel version = %+v", v)
+	}
+
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("serve exited %d: %s", code, serveErr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop within 10s of cancellation")
+	}
+	if _, err := os.Stat(filepath.Join(dir, localhcp.StateFileName)); !os.IsNotExist(err) {
+		t.Fatal("serve left its state file behind")
+	}
+}
+
+// parseExports reads `export K='v'` lines as a shell would.
+func parseExports(t *testing.T, out string) map[string]string {
+	t.Helper()
+	vars := map[string]string{}
+	for _, line := range strings.Split(out, "\n") {
+		if !strings.HasPrefix(line, "export ") {
+			continue
+		}
+		k, quoted, ok := strings.Cut(strings.TrimPrefix(line, "export "), "=")
+		if !ok || len(quoted) < 2 || quoted[0] != '\'' || quoted[len(quoted)-1] != '\'' {
+			t.Fatalf("export line %q is not K='v'", line)
+		}
+		vars[k] = strings.ReplaceAll(quoted[1:len(quoted)-1], `'\''`, "'")
+	}
+	return vars
+}
+
+func TestShellQuote(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"plain":        "'plain'",
+		"it's":         `'it'\''s'`,
+		"$HOME `x` \\": "'$HOME `x` \\'",
+		"":             "''",
+	} {
+		if got := shellQuote(in); got != want {
+			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+func TestDataDirPrecedence(t *testing.T) {
+	t.Parallel()
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	cases := []struct {
+		flag string
+		vars map[string]string
+		want string
+	}{
+		{"/flag", map[string]string{"LOCALHCP_DATA": "/env"}, "/flag"},
+		{"", map[string]string{"LOCALHCP_DATA": "/env", "XDG_STATE_HOME": "/xdg"}, "/env"},
+		{"", map[string]string{"XDG_STATE_HOME": "/xdg", "HOME": "/home/u"}, "/xdg/localhcp"},
+		{"", map[string]string{"HOME": "/home/u"}, "/home/u/.local/state/localhcp"},
+	}
+	for _, tc := range cases {
+		if got, err := dataDir(tc.flag, env(tc.vars)); err != nil || got != tc.want {
+			t.Errorf("dataDir(%q, %v) = %q, %v; want %q", tc.flag, tc.vars, got, err, tc.want)
+		}
+	}
+	if _, err := dataDir("", env(nil)); err == nil {
+		t.Error("dataDir with nothing set succeeded")
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, args := range [][]string{nil, {"frobnicate"}, {"publish"}, {"publish", "--bucket", "b", "--label", "novalue"}, {"serve", "--fault-rate", "2", "--data", t.TempDir()}, {"env", "extra"}} {
+		var out, errOut bytes.Buffer
+		if code := run(ctx, args, noEnv, &out, &errOut); code != 2 {
+			t.Errorf("run(%q) = %d, want 2", args, code)
+		}
+	}
+	var out, errOut bytes.Buffer
+	if code := run(ctx, []string{"env", "--data", t.TempDir()}, noEnv, &out, &errOut); code != 1 || !strings.Contains(errOut.String(), "localhcp serve") {
+		t.Errorf("env without a server = %d %q", code, errOut.String())
+	}
+}
