@@ -143,8 +143,10 @@ func (r *channelAssignmentResource) ModifyPlan(ctx context.Context, req resource
 		}
 		if state.VersionFingerprint.Equal(plan.VersionFingerprint) && state.BucketName.Equal(plan.BucketName) &&
 			state.ChannelName.Equal(plan.ChannelName) && state.ProjectID.Equal(plan.ProjectID) {
-			// Nothing changes, so there is nothing to check: a version
-			// revoked since is already rolled off by the registry.
+			// Nothing changes, so there is nothing to refuse: the
+			// registry rolls a channel off a version once it is revoked
+			// (unless that revocation disabled rollback, which was its
+			// author's choice, not this plan's).
 			return
 		}
 	}

@@ -28,14 +28,6 @@ func stateTime(t time.Time) types.String {
 	return types.StringValue(t.UTC().Format(apiTimeLayout))
 }
 
-// stateTimePtr renders an optional API time for state; nil becomes null.
-func stateTimePtr(t *time.Time) types.String {
-	if t == nil {
-		return types.StringNull()
-	}
-	return stateTime(*t)
-}
-
 // reportAPIError turns an API error into one diagnostic. action says what
 // the provider tried, naming the objects ("create channel \"stable\" in
 // bucket \"web\""), so the user can tell which call failed and why.

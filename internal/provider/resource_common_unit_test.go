@@ -69,9 +69,6 @@ func TestStateTime(t *testing.T) {
 	if got := stateTime(time.Time{}); !got.IsNull() {
 		t.Errorf("zero time = %v, want null", got)
 	}
-	if got := stateTimePtr(nil); !got.IsNull() {
-		t.Errorf("nil time = %v, want null", got)
-	}
 	at := time.Date(2030, 1, 2, 17, 4, 5, 123456789, time.FixedZone("CEST", 2*3600))
 	if got, want := stateTime(at), types.StringValue("2030-01-02T15:04:05.123Z"); !got.Equal(want) {
 		t.Errorf("stateTime = %v, want %v", got, want)
