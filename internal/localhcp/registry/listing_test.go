@@ -59,7 +59,9 @@ func TestSortBy(t *testing.T) {
 			{"01C", "c", base.Add(time.Second)}, // newest
 		}
 	}
-	keys := func(i *item) sortKeys { return sortKeys{name: i.name, created: i.created, updated: i.created, id: i.id} }
+	keys := func(i *item) sortKeys {
+		return sortKeys{name: i.name, created: i.created, updated: i.created, id: i.id}
+	}
 	ids := func(xs []item) string {
 		s := ""
 		for _, x := range xs {
