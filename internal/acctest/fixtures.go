@@ -1,0 +1,116 @@
+package acctest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/golden-image/terraform-provider-hcppacker/internal/client"
+	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/publish"
+)
+
+// PublishOption changes what PublishVersion publishes.
+type PublishOption func(*publish.Options)
+
+// WithFingerprint sets the version's fingerprint (default: a fresh ULID
+// chosen by the publisher, as Packer does).
+func WithFingerprint(fingerprint string) PublishOption {
+	return func(o *publish.Options) { o.Fingerprint = fingerprint }
+}
+
+// WithBuilds replaces the default build (one AWS AMI in us-east-1).
+func WithBuilds(builds ...publish.Build) PublishOption {
+	return func(o *publish.Options) { o.Builds = builds }
+}
+
+// WithChannels assigns the new version to these channels after publishing,
+// as hcp_packer_registry.channels does.
+func WithChannels(channels ...string) PublishOption {
+	return func(o *publish.Options) { o.Channels = channels }
+}
+
+// WithParent records the version as built from a parent version (and the
+// channel it was read from, if any), which makes it a descendant.
+func WithParent(versionID, channelID string) PublishOption {
+	return func(o *publish.Options) {
+		o.ParentVersionID = versionID
+		o.ParentChannelID = channelID
+	}
+}
+
+// AMIBuild is a build of one AWS AMI in region, with a random AMI id.
+func AMIBuild(region string) publish.Build {
+	return publish.Build{
+		ComponentType:      "amazon-ebs.ubuntu",
+		Platform:           "aws",
+		Region:             region,
+		ExternalIdentifier: "ami-" + randomHex(17),
+	}
+}
+
+// PublishVersion records a complete version in bucket (creating the bucket if
+// needed) through the API, exactly as `packer build` would, and returns what
+// was published. The bucket is deleted when the test ends.
+func PublishVersion(t testing.TB, bucket string, opts ...PublishOption) *publish.Result {
+	t.Helper()
+	o := publish.Options{Bucket: bucket, Builds: []publish.Build{AMIBuild("us-east-1")}}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	res, err := publish.Publish(context.Background(), publishEnv(t), o)
+	if err != nil {
+		t.Fatalf("acctest: publish a version to bucket %q: %v", bucket, err)
+	}
+	deleteBucketAtCleanup(t, bucket)
+	return res
+}
+
+// CreateBucket creates an empty bucket outside Terraform and deletes it when
+// the test ends.
+func CreateBucket(t testing.TB, name string) *client.Bucket {
+	t.Helper()
+	c := Client(t)
+	b, err := c.CreateBucket(context.Background(), Location(t), client.BucketInput{Name: name})
+	if err != nil {
+		t.Fatalf("acctest: create bucket %q: %v", name, err)
+	}
+	deleteBucketAtCleanup(t, name)
+	return b
+}
+
+// CreateChannel creates a channel outside Terraform, assigned to fingerprint
+// unless it is empty.
+func CreateChannel(t testing.TB, bucket, name, fingerprint string) *client.Channel {
+	t.Helper()
+	ch, err := Client(t).CreateChannel(context.Background(), Location(t), bucket,
+		client.ChannelInput{Name: name, VersionFingerprint: fingerprint})
+	if err != nil {
+		t.Fatalf("acctest: create channel %q in bucket %q: %v", name, bucket, err)
+	}
+	return ch
+}
+
+// publishEnv is the environment of a `packer build` run as the contributor.
+func publishEnv(t testing.TB) []string {
+	return append(Server(t).Env(RoleContributor), "HOME="+harness.home)
+}
+
+// deleteBucketAtCleanup removes a bucket a test created outside Terraform,
+// whatever the test did to it meanwhile.
+func deleteBucketAtCleanup(t testing.TB, name string) {
+	t.Cleanup(func() {
+		err := Client(t).DeleteBucket(context.Background(), Location(t), name)
+		if err != nil && !client.IsNotFound(err) {
+			t.Errorf("acctest: delete bucket %q at cleanup: %v", name, err)
+		}
+	})
+}
+
+// randomHex returns n random lowercase hexadecimal digits.
+func randomHex(n int) string {
+	s := randomString(n)
+	b := []byte(s)
+	for i := range b {
+		b[i] = "0123456789abcdef"[int(b[i])%16]
+	}
+	return string(b)
+}

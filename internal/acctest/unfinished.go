@@ -1,0 +1,99 @@
+package acctest
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golden-image/terraform-provider-hcppacker/internal/client"
+)
+
+// StartVersion creates a version in bucket (creating the bucket if needed)
+// and leaves it unfinished, as `packer build` does before its builds run:
+// it has no builds and no incremental name. publish.Publish always finishes
+// what it starts, and client.API cannot create versions, so this speaks the
+// two wire calls itself. The bucket is deleted when the test ends.
+func StartVersion(t testing.TB, bucket string) (fingerprint string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	if _, err := Client(t).CreateBucket(ctx, Location(t), client.BucketInput{Name: bucket}); err != nil && !client.IsAlreadyExists(err) {
+		t.Fatalf("acctest: create bucket %q: %v", bucket, err)
+	}
+	deleteBucketAtCleanup(t, bucket)
+
+	srv := Server(t)
+	// localhcp's certificate is self-signed and the server is this
+	// process's own, bound to 127.0.0.1.
+	httpClient := &http.Client{Transport: &http.Transport{
+		TLSClientConfig: &tls.Config{InsecureSkipVerify: true}, //nolint:gosec // the test's own localhcp on 127.0.0.1
+	}}
+	p := srv.Principal(RoleContributor)
+	token, err := fetchToken(ctx, httpClient, srv.URL(), p.ClientID, p.ClientSecret)
+	if err != nil {
+		t.Fatalf("acctest: get a localhcp token: %v", err)
+	}
+
+	fingerprint = "unfinished-" + randomString(12)
+	loc := Location(t)
+	path := fmt.Sprintf("/packer/2023-01-01/organizations/%s/projects/%s/buckets/%s/versions",
+		loc.OrganizationID, loc.ProjectID, url.PathEscape(bucket))
+	body, _ := json.Marshal(map[string]string{"fingerprint": fingerprint, "template_type": "HCL2"})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL()+path, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	if err := expectOK(httpClient.Do(req)); err != nil {
+		t.Fatalf("acctest: create version %q in bucket %q: %v", fingerprint, bucket, err)
+	}
+	return fingerprint
+}
+
+// fetchToken runs the OAuth2 client-credentials grant against localhcp.
+func fetchToken(ctx context.Context, c *http.Client, baseURL, id, secret string) (string, error) {
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {id}, "client_secret": {secret}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, baseURL+"/oauth2/token", strings.NewReader(form.Encode()))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := c.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("token endpoint answered HTTP %d", resp.StatusCode)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil {
+		return "", fmt.Errorf("decode the token answer: %w", err)
+	}
+	return tok.AccessToken, nil
+}
+
+// expectOK turns anything but an HTTP 200 into an error carrying the body.
+func expectOK(resp *http.Response, err error) error {
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+		return fmt.Errorf("HTTP %d: %s", resp.StatusCode, b)
+	}
+	return nil
+}

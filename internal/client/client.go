@@ -1,0 +1,189 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+
+	httptransport "github.com/go-openapi/runtime/client"
+	"github.com/go-openapi/strfmt"
+	packerservice "github.com/hashicorp/hcp-sdk-go/clients/cloud-packer-service/stable/2023-01-01/client/packer_service"
+	organizationservice "github.com/hashicorp/hcp-sdk-go/clients/cloud-resource-manager/stable/2019-12-10/client/organization_service"
+	projectservice "github.com/hashicorp/hcp-sdk-go/clients/cloud-resource-manager/stable/2019-12-10/client/project_service"
+	"github.com/hashicorp/hcp-sdk-go/config"
+	"golang.org/x/oauth2"
+	"google.golang.org/grpc/codes"
+)
+
+// Client is the API implementation backed by hcp-sdk-go. Apart from the
+// immutable project → organization cache it holds no per-call state, so one
+// Client serves concurrent calls and can sit under a caching decorator.
+type Client struct {
+	packer        packerservice.ClientService
+	projects      projectservice.ClientService
+	organizations organizationservice.ClientService
+
+	location Location
+
+	// projectOrgs caches the parent organization of projects other than
+	// the default one (project ID → organization ID); a project never
+	// moves between organizations.
+	mu          sync.Mutex
+	projectOrgs map[string]string
+}
+
+var _ API = (*Client)(nil)
+
+// New builds the SDK config, fetches a token once to validate the
+// credentials, and resolves the default organization and project. warnings
+// are for the user (e.g. several projects: the oldest was chosen).
+func New(ctx context.Context, cfg Config) (c *Client, warnings []string, err error) {
+	creds, err := chooseCredentials(cfg, os.LookupEnv)
+	if err != nil {
+		return nil, nil, setupErr(creds, describe(nil, codes.InvalidArgument, "%s", err))
+	}
+
+	hcpConfig, err := newHCPConfig(creds)
+	if err != nil {
+		return nil, nil, setupErr(creds, describe(nil, codes.InvalidArgument, "invalid HCP client configuration: %s; check the HCP_* environment variables", err))
+	}
+
+	// The SDK's token source reads and rewrites its cache file on every
+	// call; reusing a valid token in memory spares that on each request.
+	tokens := oauth2.ReuseTokenSource(nil, hcpConfig)
+	if err := validateToken(ctx, tokens); err != nil {
+		return nil, nil, credentialsErr(creds, err)
+	}
+
+	c = newClient(newRuntime(hcpConfig.APIAddress(), hcpConfig.APITLSConfig(), tokens,
+		sourceChannelHeader(cfg.SourceChannel), creds.clientSecret))
+
+	loc, warnings, err := c.resolveDefaultLocation(ctx,
+		settingOrEnv(cfg.OrganizationID, envOrganizationID, os.LookupEnv),
+		settingOrEnv(cfg.ProjectID, envProjectID, os.LookupEnv))
+	if err != nil {
+		var e *Error
+		if !errors.As(err, &e) {
+			e = describe(nil, codes.Unknown, "%s", err)
+		}
+		return nil, nil, setupErr(creds, e)
+	}
+	c.location = loc
+	return c, warnings, nil
+}
+
+// newClient builds a Client on a runtime; its location is set by the
+// caller.
+func newClient(rt *httptransport.Runtime) *Client {
+	return &Client{
+		packer:        packerservice.New(rt, strfmt.Default),
+		projects:      projectservice.New(rt, strfmt.Default),
+		organizations: organizationservice.New(rt, strfmt.Default),
+		projectOrgs:   map[string]string{},
+	}
+}
+
+// Location returns the resolved default location.
+func (c *Client) Location() Location { return c.location }
+
+// newHCPConfig builds the SDK configuration: the endpoint and TLS settings
+// from the environment as the SDK reads them, then exactly the credentials
+// chooseCredentials picked.
+func newHCPConfig(creds credentials) (config.HCPConfig, error) {
+	opts := []config.HCPConfigOption{config.FromEnv(), config.WithoutBrowserLogin()}
+	if creds.file == nil {
+		opts = append(opts, config.WithClientCredentials(creds.clientID, creds.clientSecret))
+	} else {
+		// Clear any HCP_CLIENT_* picked up by FromEnv: the SDK would
+		// prefer them over the credential file the configuration names.
+		opts = append(opts, config.WithClientCredentials("", ""), config.WithCredentialFile(creds.file))
+	}
+	return config.NewHCPConfig(opts...)
+}
+
+// validateToken fetches a token once, so that bad credentials fail at
+// configure time rather than on the first request. The SDK's token fetch
+// takes no context; waiting in a goroutine keeps cancellation prompt.
+func validateToken(ctx context.Context, tokens oauth2.TokenSource) error {
+	done := make(chan error, 1)
+	go func() {
+		_, err := tokens.Token()
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// credentialsErr explains a failed token fetch in one sentence.
+func credentialsErr(creds credentials, err error) error {
+	var retrieve *oauth2.RetrieveError
+	switch {
+	case errors.As(err, &retrieve):
+		return setupErr(creds, describe(nil, codes.Unauthenticated, "HCP rejected the credentials from %s (%s); check the client ID and secret, "+
+			"and that the service principal still exists", creds.origin, retrieveReason(retrieve)))
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return setupErr(creds, describe(nil, codeOfContextErr(err), "validating the HCP credentials was interrupted: %s", err))
+	default:
+		return setupErr(creds, describe(nil, codes.Unavailable, "could not obtain an HCP access token with the credentials from %s: %s; "+
+			"check HCP_AUTH_URL, HCP_AUTH_TLS and the network", creds.origin, err))
+	}
+}
+
+// retrieveReason summarises a token endpoint refusal.
+func retrieveReason(e *oauth2.RetrieveError) string {
+	reason := e.ErrorCode
+	if e.ErrorDescription != "" {
+		reason = strings.TrimSpace(reason + ": " + e.ErrorDescription)
+	}
+	if reason == "" && e.Response != nil {
+		reason = e.Response.Status
+	}
+	if reason == "" {
+		reason = "refused"
+	}
+	return reason
+}
+
+// describe builds the *Error New returns: its Message is one sentence for
+// the user, and its Op, Code and HTTP status come from cause when an API
+// answer caused it, so that MessageOf shows the sentence and CodeOf,
+// IsPermissionDenied and friends still see the API's verdict.
+func describe(cause error, code codes.Code, format string, args ...any) *Error {
+	e := &Error{Op: "Configure", Code: code, Message: fmt.Sprintf(format, args...)}
+	var api *Error
+	if errors.As(cause, &api) {
+		e.Op, e.Code, e.HTTPStatus = api.Op, api.Code, api.HTTPStatus
+	}
+	return e
+}
+
+// setupErr strips the client secret from an error of New, whatever a
+// server or library put into its message.
+func setupErr(creds credentials, e *Error) error {
+	e.Message = redact(e.Message, creds.clientSecret)
+	return e
+}
+
+func codeOfContextErr(err error) codes.Code {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return codes.DeadlineExceeded
+	}
+	return codes.Canceled
+}
+
+// redact replaces every occurrence of the secrets in s.
+func redact(s string, secrets ...string) string {
+	for _, secret := range secrets {
+		if secret != "" {
+			s = strings.ReplaceAll(s, secret, "***")
+		}
+	}
+	return s
+}

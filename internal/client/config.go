@@ -1,0 +1,149 @@
+package client
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/hashicorp/hcp-sdk-go/auth"
+)
+
+// Config is the provider configuration; each empty field falls back to its
+// HCP_* environment variable (HCP_CLIENT_ID, HCP_CLIENT_SECRET, HCP_CRED_FILE,
+// HCP_ORGANIZATION_ID, HCP_PROJECT_ID). HCP_API_ADDRESS, HCP_AUTH_URL,
+// HCP_API_TLS, HCP_AUTH_TLS etc. work as in hcp-sdk-go.
+type Config struct {
+	ClientID       string
+	ClientSecret   string // secret: never logged, never in an error
+	CredentialFile string
+	OrganizationID string
+	ProjectID      string
+	SourceChannel  string // e.g. "terraform-provider-hcppacker/0.1.0", sent in X-HCP-Source-Channel
+}
+
+// Environment variables the provider reads itself. The SDK reads the
+// endpoint and TLS variables on its own (config.FromEnv).
+const (
+	envClientID       = "HCP_CLIENT_ID"
+	envClientSecret   = "HCP_CLIENT_SECRET"
+	envCredentialFile = "HCP_CRED_FILE"
+	envOrganizationID = "HCP_ORGANIZATION_ID"
+	envProjectID      = "HCP_PROJECT_ID"
+)
+
+// defaultSourceChannel identifies this provider to HCP when the caller does
+// not say which version it is.
+const defaultSourceChannel = "terraform-provider-hcppacker"
+
+// credentials is the one credential source New uses, chosen by
+// chooseCredentials.
+type credentials struct {
+	// clientID and clientSecret are set for service-principal credentials,
+	// whether given directly or read from a credential file.
+	clientID     string
+	clientSecret string
+	// file is the credential file to use, nil for direct client credentials.
+	file *auth.CredentialFile
+	// origin says where the credentials came from, for error messages.
+	origin string
+}
+
+// lookupEnv is os.LookupEnv; tests substitute a map.
+type lookupEnv func(string) (string, bool)
+
+// chooseCredentials picks the credential source with the provider's
+// precedence, which puts explicit settings over the environment:
+//  1. client_id/client_secret from the configuration (each missing half
+//     falls back to its environment variable);
+//  2. credential_file from the configuration;
+//  3. HCP_CLIENT_ID and HCP_CLIENT_SECRET;
+//  4. HCP_CRED_FILE, else the SDK's default credential file
+//     (~/.config/hcp/cred_file.json) when it exists.
+//
+// Unlike the SDK, it never falls back to an interactive browser login: a
+// Terraform run has nobody to click through it.
+func chooseCredentials(cfg Config, env lookupEnv) (credentials, error) {
+	envID, _ := env(envClientID)
+	envSecret, _ := env(envClientSecret)
+
+	if cfg.ClientID != "" || cfg.ClientSecret != "" {
+		id, secret := firstNonEmpty(cfg.ClientID, envID), firstNonEmpty(cfg.ClientSecret, envSecret)
+		if id == "" {
+			return credentials{}, errors.New("client_secret is set without client_id: set client_id (or HCP_CLIENT_ID) as well")
+		}
+		if secret == "" {
+			return credentials{}, errors.New("client_id is set without client_secret: set client_secret (or HCP_CLIENT_SECRET) as well")
+		}
+		return credentials{clientID: id, clientSecret: secret, origin: "client_id and client_secret"}, nil
+	}
+
+	if cfg.CredentialFile != "" {
+		return readCredentialFile(cfg.CredentialFile, "credential_file")
+	}
+
+	switch {
+	case envID != "" && envSecret != "":
+		return credentials{clientID: envID, clientSecret: envSecret, origin: "HCP_CLIENT_ID and HCP_CLIENT_SECRET"}, nil
+	case envID != "":
+		return credentials{}, errors.New("HCP_CLIENT_ID is set without HCP_CLIENT_SECRET: set both, or configure client_id and client_secret")
+	case envSecret != "":
+		return credentials{}, errors.New("HCP_CLIENT_SECRET is set without HCP_CLIENT_ID: set both, or configure client_id and client_secret")
+	}
+
+	if path, ok := env(envCredentialFile); ok && path != "" {
+		return readCredentialFile(path, envCredentialFile)
+	}
+
+	path, err := auth.GetCredentialFilePath()
+	if err == nil {
+		if _, statErr := os.Stat(path); statErr == nil {
+			return readCredentialFile(path, "the default credential file")
+		}
+	}
+	return credentials{}, errors.New("no HCP credentials found: set client_id and client_secret (or HCP_CLIENT_ID and HCP_CLIENT_SECRET), or credential_file (or HCP_CRED_FILE)")
+}
+
+// readCredentialFile loads and validates an HCP credential file. Its error
+// never quotes the file's content, which holds the client secret.
+func readCredentialFile(path, origin string) (credentials, error) {
+	cf, err := auth.ReadCredentialFile(path)
+	if err != nil {
+		return credentials{}, fmt.Errorf("could not use the HCP credential file %q (from %s): %s; check that it exists and is an HCP credential file", path, origin, credentialFileProblem(err))
+	}
+	c := credentials{file: cf, origin: fmt.Sprintf("the credential file %q", path)}
+	if cf.Scheme == auth.CredentialFileSchemeServicePrincipal && cf.Oauth != nil {
+		c.clientID, c.clientSecret = cf.Oauth.ClientID, cf.Oauth.ClientSecret
+	}
+	return c, nil
+}
+
+// credentialFileProblem describes why a credential file could not be used
+// without echoing anything read from it.
+func credentialFileProblem(err error) string {
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return "the file does not exist"
+	case errors.Is(err, os.ErrPermission):
+		return "the file is not readable"
+	default:
+		return "it is not a valid credential file"
+	}
+}
+
+// settingOrEnv returns the configured value, else the environment's.
+func settingOrEnv(value, name string, env lookupEnv) string {
+	if value != "" {
+		return value
+	}
+	v, _ := env(name)
+	return v
+}
+
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

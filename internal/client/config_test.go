@@ -1,0 +1,73 @@
+package client
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestChooseCredentials(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	goodFile := writeCredentialFile(t, "file-id", "file-secret")
+	badFile := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(badFile, []byte(`{"scheme":"service_principal_creds","oauth":{"client_id":"x","client_secret":"leaky-secret"`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	tests := []struct {
+		name       string
+		cfg        Config
+		env        map[string]string
+		wantID     string
+		wantSecret string
+		wantFile   bool
+		wantErr    string
+	}{
+		{name: "explicit pair", cfg: Config{ClientID: "id", ClientSecret: "s"}, wantID: "id", wantSecret: "s"},
+		{name: "explicit pair wins over the environment", cfg: Config{ClientID: "id", ClientSecret: "s"},
+			env: map[string]string{envClientID: "eid", envClientSecret: "es"}, wantID: "id", wantSecret: "s"},
+		{name: "explicit id, secret from the environment", cfg: Config{ClientID: "id"},
+			env: map[string]string{envClientSecret: "es"}, wantID: "id", wantSecret: "es"},
+		{name: "explicit id without any secret", cfg: Config{ClientID: "id"}, wantErr: "client_id is set without client_secret"},
+		{name: "explicit secret without any id", cfg: Config{ClientSecret: "s"}, wantErr: "client_secret is set without client_id"},
+		{name: "environment pair", env: map[string]string{envClientID: "eid", envClientSecret: "es"}, wantID: "eid", wantSecret: "es"},
+		{name: "environment id alone", env: map[string]string{envClientID: "eid"}, wantErr: "HCP_CLIENT_ID is set without HCP_CLIENT_SECRET"},
+		{name: "environment secret alone", env: map[string]string{envClientSecret: "es"}, wantErr: "HCP_CLIENT_SECRET is set without HCP_CLIENT_ID"},
+		{name: "credential_file over the environment pair", cfg: Config{CredentialFile: goodFile},
+			env: map[string]string{envClientID: "eid", envClientSecret: "es"}, wantID: "file-id", wantSecret: "file-secret", wantFile: true},
+		{name: "HCP_CRED_FILE", env: map[string]string{envCredentialFile: goodFile}, wantID: "file-id", wantSecret: "file-secret", wantFile: true},
+		{name: "missing credential file", cfg: Config{CredentialFile: filepath.Join(dir, "nope.json")}, wantErr: "the file does not exist"},
+		{name: "broken credential file, content never echoed", cfg: Config{CredentialFile: badFile}, wantErr: "not a valid credential file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			env := func(name string) (string, bool) { v, ok := tt.env[name]; return v, ok }
+			got, err := chooseCredentials(tt.cfg, env)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want one containing %q", err, tt.wantErr)
+				}
+				if strings.Contains(err.Error(), "leaky-secret") {
+					t.Errorf("err %q quotes the credential file", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.clientID != tt.wantID || got.clientSecret != tt.wantSecret || (got.file != nil) != tt.wantFile {
+				t.Errorf("got id %q secret %q file %v", got.clientID, got.clientSecret, got.file != nil)
+			}
+		})
+	}
+}
+
+func TestRedact(t *testing.T) {
+	t.Parallel()
+	if got := redact("a s3cr3t b s3cr3t", "s3cr3t", ""); got != "a *** b ***" {
+		t.Errorf("redact = %q", got)
+	}
+}

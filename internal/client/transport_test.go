@@ -1,0 +1,243 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// scriptedServer answers each attempt with the next step of its script;
+// the last step repeats.
+type scriptedServer struct {
+	srv      *httptest.Server
+	attempts atomic.Int32
+	bodies   chan string
+}
+
+type step func(w http.ResponseWriter, r *http.Request)
+
+func answerStatus(status int, retryAfter string) step {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		if retryAfter != "" {
+			w.Header().Set("Retry-After", retryAfter)
+		}
+		writeRPCError(w, status, 14, http.StatusText(status))
+	}
+}
+
+func answerOK(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{})
+}
+
+// resetConnection hijacks the connection and closes it with a TCP reset,
+// so the client never gets an answer.
+func resetConnection(w http.ResponseWriter, _ *http.Request) {
+	conn, _, err := w.(http.Hijacker).Hijack()
+	if err != nil {
+		panic(err)
+	}
+	if tc, ok := conn.(*tls.Conn); ok {
+		if tcp, ok := tc.NetConn().(*net.TCPConn); ok {
+			_ = tcp.SetLinger(0)
+		}
+	}
+	_ = conn.Close()
+}
+
+func newScriptedServer(t *testing.T, script ...step) *scriptedServer {
+	t.Helper()
+	s := &scriptedServer{bodies: make(chan string, 100)}
+	s.srv = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := int(s.attempts.Add(1))
+		body, _ := io.ReadAll(r.Body)
+		s.bodies <- string(body)
+		script[min(n, len(script))-1](w, r)
+	}))
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+func testTransport(policy retryPolicy) *transport {
+	return &transport{
+		base:          &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}, //nolint:gosec // self-signed test server
+		tokens:        oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "tok", TokenType: "Bearer"}),
+		sourceChannel: "test",
+		policy:        policy,
+	}
+}
+
+func fastPolicy() retryPolicy {
+	return retryPolicy{
+		maxAttempts:   4,
+		baseDelay:     time.Millisecond,
+		maxDelay:      4 * time.Millisecond,
+		maxRetryAfter: time.Minute,
+		jitter:        func(time.Duration) time.Duration { return 0 },
+	}
+}
+
+func TestTransportRetries(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name         string
+		method       string
+		script       []step
+		wantAttempts int32
+		wantStatus   int // 0: want a transport error
+		minElapsed   time.Duration
+	}{
+		{"429 with Retry-After, then 200", "POST", []step{answerStatus(429, "1"), answerOK}, 2, 200, time.Second},
+		{"two 503s, then 200", "PATCH", []step{answerStatus(503, ""), answerStatus(503, ""), answerOK}, 3, 200, 0},
+		{"503 until the attempts run out", "GET", []step{answerStatus(503, "")}, 4, 503, 0},
+		{"502 retried for a GET", "GET", []step{answerStatus(502, ""), answerOK}, 2, 200, 0},
+		{"502 passed on for a POST", "POST", []step{answerStatus(502, ""), answerOK}, 1, 502, 0},
+		{"connection reset retried for a GET", "GET", []step{resetConnection, answerOK}, 2, 200, 0},
+		{"connection reset retried for a DELETE", "DELETE", []step{resetConnection, resetConnection, answerOK}, 3, 200, 0},
+		{"connection reset not retried for a POST", "POST", []step{resetConnection, answerOK}, 1, 0, 0},
+		{"400 is final", "GET", []step{answerStatus(400, ""), answerOK}, 1, 400, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := newScriptedServer(t, tt.script...)
+			const payload = `{"name":"stable"}`
+			req, err := http.NewRequest(tt.method, s.srv.URL+"/packer/x", strings.NewReader(payload))
+			if err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			resp, err := testTransport(fastPolicy()).RoundTrip(req)
+			elapsed := time.Since(start)
+
+			if got := s.attempts.Load(); got != tt.wantAttempts {
+				t.Errorf("attempts = %d, want %d", got, tt.wantAttempts)
+			}
+			if tt.wantStatus == 0 {
+				if err == nil {
+					t.Fatalf("got HTTP %d, want a transport error", resp.StatusCode)
+				}
+			} else {
+				if err != nil {
+					t.Fatalf("RoundTrip: %v", err)
+				}
+				defer resp.Body.Close()
+				if resp.StatusCode != tt.wantStatus {
+					t.Errorf("status = %d, want %d", resp.StatusCode, tt.wantStatus)
+				}
+				if _, err := io.ReadAll(resp.Body); err != nil {
+					t.Errorf("reading the final answer: %v", err)
+				}
+			}
+			if elapsed < tt.minElapsed {
+				t.Errorf("took %v, want at least %v (Retry-After not honoured)", elapsed, tt.minElapsed)
+			}
+			// Every attempt must carry the whole body again.
+			for i := int32(0); i < s.attempts.Load(); i++ {
+				if got := <-s.bodies; got != payload {
+					t.Errorf("attempt %d sent body %q, want %q", i+1, got, payload)
+				}
+			}
+		})
+	}
+}
+
+func TestTransportStopsPromptlyWhenCancelled(t *testing.T) {
+	t.Parallel()
+	answered := make(chan struct{}, 10)
+	s := newScriptedServer(t, func(w http.ResponseWriter, r *http.Request) {
+		answerStatus(503, "30")(w, r)
+		answered <- struct{}{}
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		<-answered
+		cancel()
+	}()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.srv.URL+"/packer/x", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	resp, err := testTransport(fastPolicy()).RoundTrip(req)
+	if resp != nil {
+		_ = resp.Body.Close()
+	}
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("RoundTrip error = %v, want context.Canceled", err)
+	}
+	if elapsed := time.Since(start); elapsed > 5*time.Second {
+		t.Errorf("returned after %v, want promptly after the cancellation (Retry-After was 30 s)", elapsed)
+	}
+	if got := s.attempts.Load(); got != 1 {
+		t.Errorf("attempts = %d, want 1", got)
+	}
+}
+
+func TestTransportPassesOnAnswerWhenTheWaitWouldOutliveTheDeadline(t *testing.T) {
+	t.Parallel()
+	s := newScriptedServer(t, answerStatus(429, "30"), answerOK)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.srv.URL+"/packer/x", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	resp, err := testTransport(fastPolicy()).RoundTrip(req)
+	if err != nil {
+		t.Fatalf("RoundTrip: %v", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("status = %d, want the 429 itself", resp.StatusCode)
+	}
+	if elapsed := time.Since(start); elapsed > 5*time.Second {
+		t.Errorf("waited %v for a retry that could not finish before the deadline", elapsed)
+	}
+	body, err := io.ReadAll(resp.Body)
+	if err != nil || !bytes.Contains(body, []byte(`"code":14`)) {
+		t.Errorf("the answer's body was not passed on intact: %q, %v", body, err)
+	}
+}
+
+func TestTransportSetsAuthorizationAndSourceChannel(t *testing.T) {
+	t.Parallel()
+	got := make(chan http.Header, 1)
+	s := newScriptedServer(t, func(w http.ResponseWriter, r *http.Request) {
+		got <- r.Header.Clone()
+		answerOK(w, r)
+	})
+	req, err := http.NewRequest(http.MethodGet, s.srv.URL+"/packer/x", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := testTransport(fastPolicy())
+	tr.sourceChannel = sourceChannelHeader("terraform-provider-hcppacker/1.2.3")
+	resp, err := tr.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	h := <-got
+	if h.Get("Authorization") != "Bearer tok" {
+		t.Errorf("Authorization = %q", h.Get("Authorization"))
+	}
+	if sc := h.Get("X-HCP-Source-Channel"); !strings.HasPrefix(sc, "terraform-provider-hcppacker/1.2.3 hcp-go-sdk/") {
+		t.Errorf("X-HCP-Source-Channel = %q", sc)
+	}
+	if req.Header.Get("Authorization") != "" {
+		t.Error("RoundTrip modified the caller's request")
+	}
+}

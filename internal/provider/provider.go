@@ -1,0 +1,188 @@
+// Package provider implements the hcppacker Terraform provider: its
+// configuration and every resource and data source of the HCP Packer registry.
+package provider
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/golden-image/terraform-provider-hcppacker/internal/client"
+)
+
+var (
+	_ provider.Provider                     = (*hcpPackerProvider)(nil)
+	_ provider.ProviderWithConfigValidators = (*hcpPackerProvider)(nil)
+)
+
+// New returns the constructor Terraform's plugin server calls for every
+// provider instance. version is the release the binary was built as.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &hcpPackerProvider{version: version}
+	}
+}
+
+// hcpPackerProvider is the hcppacker provider; it holds only its version.
+type hcpPackerProvider struct {
+	version string
+}
+
+// providerModel is the provider block.
+type providerModel struct {
+	ClientID       types.String `tfsdk:"client_id"`
+	ClientSecret   types.String `tfsdk:"client_secret"`
+	CredentialFile types.String `tfsdk:"credential_file"`
+	ProjectID      types.String `tfsdk:"project_id"`
+	OrganizationID types.String `tfsdk:"organization_id"`
+}
+
+func (p *hcpPackerProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "hcppacker"
+	resp.Version = p.version
+}
+
+func (p *hcpPackerProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages the HCP Packer registry: buckets, channels, channel assignments and version " +
+			"revocations, and reads versions and artifacts to feed image ids into deployments. Every setting falls " +
+			"back to its `HCP_*` environment variable; `HCP_API_ADDRESS`, `HCP_AUTH_URL` and the TLS variables of " +
+			"hcp-sdk-go point the provider at another HCP endpoint, such as localhcp.",
+		Attributes: map[string]schema.Attribute{
+			"client_id": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "The OAuth2 client id of an HCP service principal. Defaults to `HCP_CLIENT_ID`. " +
+					"Must be set together with `client_secret`, and not together with `credential_file`.",
+			},
+			"client_secret": schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				MarkdownDescription: "The OAuth2 client secret of the service principal. Defaults to `HCP_CLIENT_SECRET`. " +
+					"Must be set together with `client_id`.",
+			},
+			"credential_file": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Path to an HCP credential file (service principal or workload identity). " +
+					"Defaults to `HCP_CRED_FILE`, else `~/.config/hcp/cred_file.json` when no client credentials are given. " +
+					"Conflicts with `client_id` and `client_secret`.",
+			},
+			"project_id": schema.StringAttribute{
+				Optional:   true,
+				Validators: projectIDValidators(),
+				MarkdownDescription: "The default HCP project (a UUID) of every resource and data source that does not " +
+					"set its own `project_id`. Defaults to `HCP_PROJECT_ID`; without either, the oldest project of the " +
+					"credentials' only organization is used, with a warning when there are several.",
+			},
+			"organization_id": schema.StringAttribute{
+				Optional: true,
+				Validators: []validator.String{
+					stringvalidator.RegexMatches(uuidPattern, "must be an HCP organization id (a UUID)"),
+				},
+				MarkdownDescription: "The HCP organization (a UUID). Defaults to `HCP_ORGANIZATION_ID`; without it, the " +
+					"organization is the parent of the project, or the only organization the credentials can see.",
+			},
+		},
+	}
+}
+
+func (p *hcpPackerProvider) ConfigValidators(_ context.Context) []provider.ConfigValidator {
+	return []provider.ConfigValidator{
+		providervalidator.RequiredTogether(path.MatchRoot("client_id"), path.MatchRoot("client_secret")),
+		providervalidator.Conflicting(path.MatchRoot("client_id"), path.MatchRoot("credential_file")),
+		providervalidator.Conflicting(path.MatchRoot("client_secret"), path.MatchRoot("credential_file")),
+	}
+}
+
+func (p *hcpPackerProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	if unknown := unknownProviderSettings(cfg); len(unknown) > 0 {
+		// A setting that comes from another resource is only known after
+		// that resource is applied. Terraform versions that can defer get a
+		// deferral; the others get one error per setting, so no resource
+		// runs against a guessed organization or project.
+		if req.ClientCapabilities.DeferralAllowed {
+			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
+			return
+		}
+		for _, name := range unknown {
+			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown Provider Setting",
+				"The provider cannot connect to HCP because "+name+" depends on a value that is only known after apply. "+
+					"Set it to a literal or an input variable, or set its HCP_* environment variable instead, "+
+					"or apply the resource it depends on first with -target.")
+		}
+		return
+	}
+
+	c, warnings, err := client.New(ctx, client.Config{
+		ClientID:       cfg.ClientID.ValueString(),
+		ClientSecret:   cfg.ClientSecret.ValueString(),
+		CredentialFile: cfg.CredentialFile.ValueString(),
+		OrganizationID: cfg.OrganizationID.ValueString(),
+		ProjectID:      cfg.ProjectID.ValueString(),
+		SourceChannel:  "terraform-provider-hcppacker/" + p.version,
+	})
+	for _, w := range warnings {
+		resp.Diagnostics.AddWarning("HCP Configuration Warning", w)
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Configure the HCP Client",
+			"The provider could not connect to HCP Packer: "+client.MessageOf(err)+"\n\n"+
+				"Check client_id and client_secret (or HCP_CLIENT_ID and HCP_CLIENT_SECRET), or credential_file, "+
+				"and that the service principal may read the organization and project. project_id and "+
+				"organization_id (or HCP_PROJECT_ID and HCP_ORGANIZATION_ID) select where buckets live.")
+		return
+	}
+	tflog.Debug(ctx, "configured the HCP client")
+
+	data := &providerData{client: c, now: time.Now}
+	resp.ResourceData = data
+	resp.DataSourceData = data
+}
+
+func (p *hcpPackerProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		newBucketResource,
+		newChannelResource,
+		newChannelAssignmentResource,
+		newVersionRevocationResource,
+	}
+}
+
+func (p *hcpPackerProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return dataSources()
+}
+
+// unknownProviderSettings names the provider settings whose values are not
+// known yet.
+func unknownProviderSettings(cfg providerModel) []string {
+	var unknown []string
+	for name, v := range map[string]types.String{
+		"client_id":       cfg.ClientID,
+		"client_secret":   cfg.ClientSecret,
+		"credential_file": cfg.CredentialFile,
+		"project_id":      cfg.ProjectID,
+		"organization_id": cfg.OrganizationID,
+	} {
+		if v.IsUnknown() {
+			unknown = append(unknown, name)
+		}
+	}
+	sort.Strings(unknown)
+	return unknown
+}

@@ -1,0 +1,123 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"google.golang.org/grpc/codes"
+
+	"github.com/golden-image/terraform-provider-hcppacker/internal/client"
+)
+
+// apiTimeLayout is how HCP itself renders times (RFC 3339, UTC, milliseconds);
+// state uses the same form so values match the API and the official provider.
+const apiTimeLayout = "2006-01-02T15:04:05.000Z07:00"
+
+// stateTime renders an API time for state; the zero time becomes null.
+func stateTime(t time.Time) types.String {
+	if t.IsZero() {
+		return types.StringNull()
+	}
+	return types.StringValue(t.UTC().Format(apiTimeLayout))
+}
+
+// stateTimePtr renders an optional API time for state; nil becomes null.
+func stateTimePtr(t *time.Time) types.String {
+	if t == nil {
+		return types.StringNull()
+	}
+	return stateTime(*t)
+}
+
+// reportAPIError turns an API error into one diagnostic. action says what
+// the provider tried, naming the objects ("create channel \"stable\" in
+// bucket \"web\""), so the user can tell which call failed and why.
+func reportAPIError(diags *diag.Diagnostics, summary, action string, err error) {
+	msg := client.MessageOf(err)
+	switch {
+	case client.IsPermissionDenied(err):
+		diags.AddError("Permission Denied",
+			fmt.Sprintf("HCP refused to %s: %s. The service principal of the provider's credentials lacks the "+
+				"permission for this action; use credentials with the contributor or admin role on the project.", action, msg))
+	case client.CodeOf(err) == codes.Unauthenticated:
+		diags.AddError(summary,
+			fmt.Sprintf("Could not %s: %s. HCP did not accept the provider's credentials; check client_id and "+
+				"client_secret (or HCP_CLIENT_ID and HCP_CLIENT_SECRET).", action, msg))
+	default:
+		diags.AddError(summary, fmt.Sprintf("Could not %s: %s.", action, strings.TrimSuffix(msg, ".")))
+	}
+}
+
+// warnGone logs that an object vanished outside Terraform; Read then drops
+// it from state so the next plan re-creates it.
+func warnGone(ctx context.Context, kind string, fields map[string]any) {
+	tflog.Warn(ctx, "object not found in HCP Packer, removing it from state so the next plan re-creates it",
+		mergeFields(map[string]any{"kind": kind}, fields))
+}
+
+func mergeFields(a, b map[string]any) map[string]any {
+	for k, v := range b {
+		a[k] = v
+	}
+	return a
+}
+
+// planLocation fills a planned resource's computed project_id (when the
+// configuration leaves it to the provider) and organization_id, so plans show
+// where the object will live instead of "known after apply". A change of the
+// provider's default project replaces objects that relied on it, as they
+// cannot move between projects.
+func planLocation(ctx context.Context, pd *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if pd == nil || req.Plan.Raw.IsNull() {
+		return
+	}
+	var configured types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("project_id"), &configured)...)
+	if resp.Diagnostics.HasError() || configured.IsUnknown() {
+		return
+	}
+	loc, ok := pd.location(ctx, configured, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("organization_id"), loc.OrganizationID)...)
+	if !configured.IsNull() {
+		return
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("project_id"), loc.ProjectID)...)
+	if req.State.Raw.IsNull() {
+		return
+	}
+	var prior types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("project_id"), &prior)...)
+	if !prior.IsNull() && prior.ValueString() != loc.ProjectID {
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("project_id"))
+	}
+}
+
+// splitImportID splits an import id at sep into wantParts or wantParts+1
+// parts (the optional first part being a project id). It returns the parts
+// without the project and the project ("" when absent).
+func splitImportID(id, sep string, wantParts int) (project string, parts []string, ok bool) {
+	all := strings.Split(id, sep)
+	for _, p := range all {
+		if p == "" {
+			return "", nil, false
+		}
+	}
+	switch len(all) {
+	case wantParts:
+		return "", all, true
+	case wantParts + 1:
+		return all[0], all[1:], true
+	default:
+		return "", nil, false
+	}
+}
