@@ -100,7 +100,7 @@ func TestTokenEndpointRejectsWrongCredentials(t *testing.T) {
 	cc := tokenConfig(srv, p, oauth2.AuthStyleAutoDetect)
 	_, err := cc.Token(insecureContext())
 	var re *oauth2.RetrieveError
-	if !errors.As(err, &re) || re.Response.StatusCode != 401 || re.ErrorCode != "invalid_client" {
+	if !errors.As(err, &re) || re.Response.StatusCode != http.StatusUnauthorized || re.ErrorCode != "invalid_client" {
 		t.Fatalf("err = %v, want 401 invalid_client", err)
 	}
 }
@@ -120,7 +120,7 @@ func TestBearerTokenRequiredAndChecked(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != 401 || resp.Header.Get("Content-Type") != "application/json" {
+	if resp.StatusCode != http.StatusUnauthorized || resp.Header.Get("Content-Type") != "application/json" {
 		t.Fatalf("no token: HTTP %d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 }

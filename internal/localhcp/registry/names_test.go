@@ -87,7 +87,7 @@ func FuzzNameValidation(f *testing.F) {
 					t.Fatalf("%s accepted %q", name, s)
 				}
 				for _, r := range s {
-					if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-._", r)) {
+					if !allowedRune(r) {
 						t.Fatalf("%s accepted %q with %q", name, s, r)
 					}
 				}
@@ -104,4 +104,8 @@ func FuzzNameValidation(f *testing.F) {
 			t.Fatalf("ParseRevokeIn(%q) = %v, negative", s, d)
 		}
 	})
+}
+
+func allowedRune(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-._", r)
 }
