@@ -1,6 +1,7 @@
 package localhcp_test
 
 import (
+	"net/http"
 	"testing"
 	"time"
 
@@ -13,7 +14,7 @@ func TestFaultInjection(t *testing.T) {
 	r := newRawClient(t, srv, "contributor") // the token endpoint is never faulted
 	seen := map[int]bool{}
 	deadline := time.Now().Add(10 * time.Second)
-	for !(seen[429] && seen[503]) {
+	for !seen[http.StatusTooManyRequests] || !seen[http.StatusServiceUnavailable] {
 		if time.Now().After(deadline) {
 			t.Fatalf("saw only %v in 10s of fully faulted calls", seen)
 		}
@@ -85,7 +86,7 @@ func first429RetryAfter(t *testing.T, r *rawClient) string {
 			t.Fatal(err)
 		}
 		resp.Body.Close()
-		if resp.StatusCode == 429 {
+		if resp.StatusCode == http.StatusTooManyRequests {
 			return resp.Header.Get("Retry-After")
 		}
 	}
