@@ -83,10 +83,8 @@ func authEndpointFromEnv(env lookupEnv) (authEndpoint, error) {
 // another HCP (or another localhcp) is replayed. Fetching a token once per
 // provider process costs one request and has none of these faults.
 func servicePrincipalTokens(ep authEndpoint, clientID, clientSecret string) oauth2.TokenSource {
-	transport := http.DefaultTransport.(*http.Transport).Clone()
-	transport.TLSClientConfig = ep.tls
 	ctx := context.WithValue(context.Background(), oauth2.HTTPClient,
-		&http.Client{Transport: transport, Timeout: tokenFetchTimeout})
+		&http.Client{Transport: newBaseTransport(ep.tls), Timeout: tokenFetchTimeout})
 	cc := clientcredentials.Config{
 		ClientID:       clientID,
 		ClientSecret:   clientSecret,

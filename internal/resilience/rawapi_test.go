@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -58,8 +59,11 @@ func (a *rawAPI) fetchToken(ctx context.Context, clientID, secret string) (strin
 	var tok struct {
 		AccessToken string `json:"access_token"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || tok.AccessToken == "" {
-		return "", fmt.Errorf("the token endpoint answered no access token: %v", err)
+	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil {
+		return "", fmt.Errorf("decode the token endpoint's answer: %w", err)
+	}
+	if tok.AccessToken == "" {
+		return "", errors.New("the token endpoint answered no access token")
 	}
 	return tok.AccessToken, nil
 }
