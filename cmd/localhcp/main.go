@@ -18,7 +18,7 @@ import (
 const usage = `localhcp: a local HCP Packer service for demos, tests and CI.
 
 Usage:
-  localhcp serve   [--addr 127.0.0.1:8443] [--data DIR] [--principals FILE] [--fault-rate 0.2] [--latency 50ms]
+  localhcp serve   [--addr 127.0.0.1:8443] [--data DIR] [--principals FILE] [--fault-rate 0.2] [--latency 50ms] [--retry-after 1s]
   localhcp env     [--data DIR] [--role contributor|viewer|admin]
   localhcp publish --bucket NAME [--fingerprint F] [--platform aws] [--region us-east-1] [--external-id ami-…]
                    [--component-type null.example] [--label k=v]… [--channel stable]… [--create-channels]

@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp"
 )
@@ -18,8 +20,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	addr := fs.String("addr", "127.0.0.1:8443", "listen address (loopback only is advised: the TLS certificate covers 127.0.0.1 and localhost)")
 	data := fs.String("data", "", "data directory (see below)")
 	principals := fs.String("principals", "", "JSON file with the principals: [{\"name\",\"role\",\"client_id\",\"client_secret\",\"id\"}]; ids and credentials left out are generated")
-	faultRate := fs.Float64("fault-rate", 0, "share (0..1) of API answers replaced by 429 (Retry-After: 1) or 503")
+	faultRate := fs.Float64("fault-rate", 0, "share (0..1) of API answers replaced by 429 (with Retry-After) or 503")
 	latency := fs.Duration("latency", 0, "latency added before every API answer, e.g. 50ms")
+	retryAfter := fs.Duration("retry-after", time.Second, "Retry-After of injected 429 answers, rounded down to whole seconds (0 or anything below 1s announces 0)")
 	quiet := fs.Bool("quiet", false, "do not log each request")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: localhcp serve [flags]\n\nServes the HCP auth, resource-manager and Packer APIs over HTTPS.\n\n")
@@ -33,8 +36,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		fmt.Fprintf(stderr, "localhcp serve: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
-	if *faultRate < 0 || *faultRate > 1 {
-		fmt.Fprintln(stderr, "localhcp serve: --fault-rate must be between 0 and 1")
+	faults, err := faultsFromFlags(*faultRate, *latency, *retryAfter)
+	if err != nil {
+		fmt.Fprintln(stderr, "localhcp serve:", err)
 		return 2
 	}
 	dir, err := dataDir(*data, getenv)
@@ -44,7 +48,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	opts := localhcp.Options{
 		DataDir: dir, Addr: *addr,
-		Faults: localhcp.Faults{Rate: *faultRate, Latency: *latency},
+		Faults: faults,
 		Logger: slog.New(slog.NewTextHandler(stderr, nil)),
 	}
 	if *quiet {
@@ -75,6 +79,25 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return 1
 	}
 	return 0
+}
+
+// faultsFromFlags checks the fault-injection flags and turns them into
+// localhcp's settings.
+func faultsFromFlags(rate float64, latency, retryAfter time.Duration) (localhcp.Faults, error) {
+	switch {
+	case rate < 0 || rate > 1:
+		return localhcp.Faults{}, errors.New("--fault-rate must be between 0 and 1")
+	case latency < 0:
+		return localhcp.Faults{}, errors.New("--latency must not be negative")
+	case retryAfter < 0:
+		return localhcp.Faults{}, errors.New("--retry-after must not be negative")
+	}
+	if retryAfter == 0 {
+		// Faults reads a zero RetryAfter as its one-second default; any
+		// sub-second value announces the "0" asked for.
+		retryAfter = time.Millisecond
+	}
+	return localhcp.Faults{Rate: rate, Latency: latency, RetryAfter: retryAfter}, nil
 }
 
 // principalFile is one entry of the --principals file.

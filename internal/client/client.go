@@ -46,14 +46,10 @@ func New(ctx context.Context, cfg Config) (c *Client, warnings []string, err err
 		return nil, nil, setupErr(creds, describe(nil, codes.InvalidArgument, "%s", err))
 	}
 
-	hcpConfig, err := newHCPConfig(creds)
+	hcpConfig, tokens, err := newHCPConfig(creds)
 	if err != nil {
 		return nil, nil, setupErr(creds, describe(nil, codes.InvalidArgument, "invalid HCP client configuration: %s; check the HCP_* environment variables", err))
 	}
-
-	// The SDK's token source reads and rewrites its cache file on every
-	// call; reusing a valid token in memory spares that on each request.
-	tokens := oauth2.ReuseTokenSource(nil, hcpConfig)
 	if err := validateToken(ctx, tokens); err != nil {
 		return nil, nil, credentialsErr(creds, err)
 	}
@@ -89,19 +85,39 @@ func newClient(rt *httptransport.Runtime) *Client {
 // Location returns the resolved default location.
 func (c *Client) Location() Location { return c.location }
 
-// newHCPConfig builds the SDK configuration: the endpoint and TLS settings
+// newHCPConfig builds the SDK configuration (the endpoint and TLS settings
 // from the environment as the SDK reads them, then exactly the credentials
-// chooseCredentials picked.
-func newHCPConfig(creds credentials) (config.HCPConfig, error) {
+// chooseCredentials picked) and the token source of the client.
+// Service-principal credentials, given directly or in a credential file,
+// get a token source that checks the secret on every fetch and keeps tokens
+// in memory (see servicePrincipalTokens); other credential files (workload
+// identity) keep the SDK's own source.
+func newHCPConfig(creds credentials) (config.HCPConfig, oauth2.TokenSource, error) {
 	opts := []config.HCPConfigOption{config.FromEnv(), config.WithoutBrowserLogin()}
-	if creds.file == nil {
-		opts = append(opts, config.WithClientCredentials(creds.clientID, creds.clientSecret))
+	var tokens oauth2.TokenSource
+	if creds.clientID != "" && creds.clientSecret != "" {
+		ep, err := authEndpointFromEnv(os.LookupEnv)
+		if err != nil {
+			return nil, nil, err
+		}
+		tokens = servicePrincipalTokens(ep, creds.clientID, creds.clientSecret)
+		opts = append(opts, config.WithTokenSource(tokens))
 	} else {
 		// Clear any HCP_CLIENT_* picked up by FromEnv: the SDK would
 		// prefer them over the credential file the configuration names.
 		opts = append(opts, config.WithClientCredentials("", ""), config.WithCredentialFile(creds.file))
 	}
-	return config.NewHCPConfig(opts...)
+	hcpConfig, err := config.NewHCPConfig(opts...)
+	if err != nil {
+		return nil, nil, err
+	}
+	if tokens == nil {
+		// The SDK's token source reads and rewrites its cache file on
+		// every call; reusing a valid token in memory spares that on each
+		// request.
+		tokens = oauth2.ReuseTokenSource(nil, hcpConfig)
+	}
+	return hcpConfig, tokens, nil
 }
 
 // validateToken fetches a token once, so that bad credentials fail at

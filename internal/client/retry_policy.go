@@ -73,13 +73,17 @@ func (p retryPolicy) decide(attempt int, method string, out outcome, now time.Ti
 	if !retryable || attempt >= p.maxAttempts {
 		return retryDecision{reason: reason}
 	}
+	wait := p.backoff(attempt)
 	if retryAfter >= 0 {
 		if retryAfter > p.maxRetryAfter {
 			return retryDecision{reason: reason + " (Retry-After too long)"}
 		}
-		return retryDecision{retry: true, wait: retryAfter, reason: reason}
+		// Retry-After is the server's floor, not a licence to hurry: a
+		// "0" (or a date already past) answered again and again must not
+		// turn the remaining attempts into a burst with no pause at all.
+		wait = max(wait, retryAfter)
 	}
-	return retryDecision{retry: true, wait: p.backoff(attempt), reason: reason}
+	return retryDecision{retry: true, wait: wait, reason: reason}
 }
 
 // classifyOutcome says why an attempt failed, whether sending it again is

@@ -78,6 +78,8 @@ func TestRetryPolicyDecide(t *testing.T) {
 		{"429 with Retry-After seconds", 1, "POST", answer(429, "2"), true, 2 * time.Second},
 		{"429 with an HTTP date", 1, "PATCH", answer(429, now.Add(3*time.Second).UTC().Format(http.TimeFormat)), true, 2 * time.Second},
 		{"429 without Retry-After backs off", 1, "POST", answer(429, ""), true, 50 * time.Millisecond},
+		{"429 with Retry-After: 0 still backs off", 3, "GET", answer(429, "0"), true, 200 * time.Millisecond},
+		{"429 with a past HTTP date still backs off", 2, "GET", answer(429, now.Add(-time.Minute).UTC().Format(http.TimeFormat)), true, 100 * time.Millisecond},
 		{"429 asking for too long is passed on", 1, "GET", answer(429, "3600"), false, 0},
 		{"503 retries a POST: the server did not act", 2, "POST", answer(503, ""), true, 100 * time.Millisecond},
 		{"502 retries a GET", 3, "GET", answer(502, ""), true, 200 * time.Millisecond},

@@ -3,6 +3,7 @@ package localhcp_test
 import (
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
@@ -100,7 +101,7 @@ func TestTokenEndpointRejectsWrongCredentials(t *testing.T) {
 	cc := tokenConfig(srv, p, oauth2.AuthStyleAutoDetect)
 	_, err := cc.Token(insecureContext())
 	var re *oauth2.RetrieveError
-	if !errors.As(err, &re) || re.Response.StatusCode != 401 || re.ErrorCode != "invalid_client" {
+	if !errors.As(err, &re) || re.Response.StatusCode != http.StatusUnauthorized || re.ErrorCode != "invalid_client" {
 		t.Fatalf("err = %v, want 401 invalid_client", err)
 	}
 }
@@ -120,7 +121,7 @@ func TestBearerTokenRequiredAndChecked(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != 401 || resp.Header.Get("Content-Type") != "application/json" {
+	if resp.StatusCode != http.StatusUnauthorized || resp.Header.Get("Content-Type") != "application/json" {
 		t.Fatalf("no token: HTTP %d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 }
@@ -203,5 +204,44 @@ func TestAdminRoleAndPrincipalValidation(t *testing.T) {
 			s.Close()
 			t.Fatalf("Start accepted principals %+v", bad)
 		}
+	}
+}
+
+func TestTokenEndpointRequestErrors(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t, localhcp.Options{})
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+	p := srv.Principal("contributor")
+	cases := []struct {
+		name   string
+		method string
+		form   url.Values
+		status int
+		code   string
+	}{
+		{"wrong grant", http.MethodPost, url.Values{"grant_type": {"password"}, "client_id": {p.ClientID}, "client_secret": {p.ClientSecret}}, 400, "unsupported_grant_type"},
+		{"no credentials", http.MethodPost, url.Values{"grant_type": {"client_credentials"}}, 401, "invalid_client"},
+		{"GET", http.MethodGet, nil, 405, "invalid_request"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			req, err := http.NewRequest(tc.method, srv.URL()+"/oauth2/token", strings.NewReader(tc.form.Encode()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			resp, err := client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var body map[string]string
+			if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+				t.Fatalf("body is not JSON: %v", err)
+			}
+			if resp.StatusCode != tc.status || body["error"] != tc.code || body["error_description"] == "" {
+				t.Fatalf("HTTP %d %v, want %d %s", resp.StatusCode, body, tc.status, tc.code)
+			}
+		})
 	}
 }

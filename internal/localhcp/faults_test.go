@@ -1,6 +1,7 @@
 package localhcp_test
 
 import (
+	"net/http"
 	"testing"
 	"time"
 
@@ -13,7 +14,7 @@ func TestFaultInjection(t *testing.T) {
 	r := newRawClient(t, srv, "contributor") // the token endpoint is never faulted
 	seen := map[int]bool{}
 	deadline := time.Now().Add(10 * time.Second)
-	for !(seen[429] && seen[503]) {
+	for !seen[http.StatusTooManyRequests] || !seen[http.StatusServiceUnavailable] {
 		if time.Now().After(deadline) {
 			t.Fatalf("saw only %v in 10s of fully faulted calls", seen)
 		}
@@ -32,6 +33,9 @@ func TestFaultInjection(t *testing.T) {
 			t.Fatalf("rate 1 let a call through: %d %s", st, raw)
 		}
 		seen[st] = true
+	}
+	if got := srv.InjectedFaults(); got.TooManyRequests < 1 || got.Unavailable < 1 {
+		t.Fatalf("InjectedFaults() = %+v after both kinds of fault were answered", got)
 	}
 	// A faulted write has no effect.
 	c := clientsFor(t, srv, "contributor")
@@ -54,6 +58,26 @@ func TestRetryAfterOn429(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t, localhcp.Options{Faults: localhcp.Faults{Rate: 1}})
 	r := newRawClient(t, srv, "viewer")
+	for _, tc := range []struct {
+		retryAfter time.Duration
+		want       string
+	}{
+		{0, "1"}, // the default
+		{3 * time.Second, "3"},
+		{2500 * time.Millisecond, "2"}, // whole seconds, rounded down
+		{100 * time.Millisecond, "0"},  // sub-second: retry at the client's pace
+	} {
+		srv.SetFaults(localhcp.Faults{Rate: 1, RetryAfter: tc.retryAfter})
+		if got := first429RetryAfter(t, r); got != tc.want {
+			t.Errorf("RetryAfter %v: 429 carries Retry-After %q, want %q", tc.retryAfter, got, tc.want)
+		}
+	}
+}
+
+// first429RetryAfter calls the API until a 429 comes back and returns its
+// Retry-After header.
+func first429RetryAfter(t *testing.T, r *rawClient) string {
+	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		req, _ := newRequest(r, "GET", r.packerPath("/buckets"))
@@ -62,12 +86,10 @@ func TestRetryAfterOn429(t *testing.T) {
 			t.Fatal(err)
 		}
 		resp.Body.Close()
-		if resp.StatusCode == 429 {
-			if resp.Header.Get("Retry-After") != "1" {
-				t.Fatalf("429 without Retry-After: 1 (got %q)", resp.Header.Get("Retry-After"))
-			}
-			return
+		if resp.StatusCode == http.StatusTooManyRequests {
+			return resp.Header.Get("Retry-After")
 		}
 	}
 	t.Fatal("no 429 within 10s")
+	return ""
 }

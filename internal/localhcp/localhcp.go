@@ -54,11 +54,16 @@ type Options struct {
 // Faults is fault injection for resilience tests.
 type Faults struct {
 	// Rate (0..1) is the share of Packer, resource-manager and operation
-	// answers replaced by 429 (with Retry-After: 1) or 503. The replaced
+	// answers replaced by 429 (with Retry-After) or 503. The replaced
 	// request has no effect, so retrying it is always safe.
 	Rate float64
 	// Latency is added before every API answer.
 	Latency time.Duration
+	// RetryAfter is what injected 429 answers announce; default one
+	// second. The header counts whole seconds, so the value is rounded
+	// down and a sub-second delay is announced as "0" (retry at the
+	// client's own pace), which keeps fault-heavy test runs short.
+	RetryAfter time.Duration
 }
 
 // Principal is a service principal: its id is recorded as author_id and
@@ -252,6 +257,16 @@ func envFor(addr, orgID, projectID string, p Principal) []string {
 
 // SetFaults changes fault injection at run time.
 func (s *Server) SetFaults(f Faults) { s.handler.SetFaults(httpapi.Faults(f)) }
+
+// FaultCounts is how many answers fault injection has replaced.
+type FaultCounts struct {
+	TooManyRequests int64 // 429 answers
+	Unavailable     int64 // 503 answers
+}
+
+// InjectedFaults returns how many answers fault injection has replaced
+// since Start, so a resilience test can show that faults happened.
+func (s *Server) InjectedFaults() FaultCounts { return FaultCounts(s.handler.InjectedFaults()) }
 
 // Close stops listening, waits briefly for requests in flight and closes
 // the database.

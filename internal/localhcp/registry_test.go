@@ -3,6 +3,7 @@ package localhcp_test
 import (
 	"testing"
 
+	"github.com/hashicorp/hcp-sdk-go/clients/cloud-operation/stable/2020-05-05/client/operation_service"
 	ps "github.com/hashicorp/hcp-sdk-go/clients/cloud-packer-service/stable/2023-01-01/client/packer_service"
 	"github.com/hashicorp/hcp-sdk-go/clients/cloud-packer-service/stable/2023-01-01/models"
 
@@ -103,4 +104,26 @@ func TestRunTaskAndEnforcedBlocksAndSBOM(t *testing.T) {
 	up.Body.Format = nil
 	_, err = c.pk.PackerServiceUploadSbom(up, nil)
 	wantCode(t, err, 400, 3)
+}
+
+func TestListOperations(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t, localhcp.Options{})
+	c := clientsFor(t, srv, "contributor")
+	res := pub(t, srv, publish.Options{Bucket: "ops"})
+	var ids []string
+	for _, in := range []string{"1h", "2h"} {
+		r := check(c.updateVersion("ops", res.Fingerprint, &models.HashicorpCloudPacker20230101UpdateVersionBody{RevokeIn: in})).ok(t)
+		ids = append(ids, r.Operation.ID)
+	}
+	p := operation_service.NewListParams()
+	p.LocationOrganizationID, p.LocationProjectID = c.org, c.project
+	list, err := c.ops.List(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops := list.Payload.Operations
+	if len(ops) != 2 || ops[0].ID != ids[1] || ops[1].ID != ids[0] || ops[0].Link == nil || ops[0].Link.ID != res.VersionID {
+		t.Fatalf("operations = %+v", ops)
+	}
 }

@@ -42,13 +42,13 @@ func startServer(t *testing.T, opts localhcp.Options) *localhcp.Server {
 }
 
 // clientsFor builds SDK clients acting as the first principal of role.
-func clientsFor(t *testing.T, srv *localhcp.Server, role string) *sdk {
+func clientsFor(t testing.TB, srv *localhcp.Server, role string) *sdk {
 	t.Helper()
 	p := srv.Principal(role)
 	return clientsWith(t, srv, p.ClientID, p.ClientSecret)
 }
 
-func clientsWith(t *testing.T, srv *localhcp.Server, clientID, secret string) *sdk {
+func clientsWith(t testing.TB, srv *localhcp.Server, clientID, secret string) *sdk {
 	t.Helper()
 	insecure := &tls.Config{InsecureSkipVerify: true}
 	cfg, err := config.NewHCPConfig(

@@ -169,7 +169,6 @@ func TestVersionStatusFromBuilds(t *testing.T) {
 	for _, tc := range cases {
 		check(c.createVersion("statuses", tc.fp)).ok(t)
 		for i, s := range tc.statuses {
-			s := s
 			check(c.createBuild("statuses", tc.fp, &models.HashicorpCloudPacker20230101CreateBuildBody{
 				ComponentType: "c" + string(rune('a'+i)), Status: &s,
 			})).ok(t)

@@ -221,17 +221,32 @@ func TestLookupReportsAPIFailures(t *testing.T) {
 	}
 }
 
-func TestLookupByIDReadsTheVersionOnce(t *testing.T) {
+// A successful lookup costs one request by channel or fingerprint and two by
+// id (the API has no lookup by id); only a failed one checks the bucket.
+// These counts are what a per-operation cache would save (issue 5).
+func TestLookupRequestCounts(t *testing.T) {
 	t.Parallel()
-	f := newLookupFixture()
-	if _, err := newVersionLookup(f.api, termsVersion).find(context.Background(), f.query("", "", f.v2.ID)); err != nil {
-		t.Fatal(err)
+	cases := []struct {
+		name string
+		q    func(f *lookupFixture) versionQuery
+		want map[string]int
+	}{
+		{"channel", func(f *lookupFixture) versionQuery { return f.query("stable", "", "") }, map[string]int{"GetChannel": 1}},
+		{"fingerprint", func(f *lookupFixture) versionQuery { return f.query("", "fp-v2", "") }, map[string]int{"GetVersion": 1}},
+		{"id", func(f *lookupFixture) versionQuery { return f.query("", "", f.v2.ID) }, map[string]int{"ListVersions": 1, "GetVersion": 1}},
+		{"missing channel", func(f *lookupFixture) versionQuery { return f.query("nope", "", "") }, map[string]int{"GetChannel": 1, "GetBucket": 1}},
 	}
-	if got := f.api.callCount("ListVersions") + f.api.callCount("GetVersion"); got != 2 {
-		t.Fatalf("lookup by id made %d requests, want 2 (list, then get)", got)
-	}
-	if n := f.api.callCount("GetBucket"); n != 0 {
-		t.Fatalf("a successful lookup checked the bucket %d times, want 0", n)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := newLookupFixture()
+			_, _ = newVersionLookup(f.api, termsVersion).find(context.Background(), tc.q(f))
+			for _, method := range []string{"GetChannel", "GetVersion", "ListVersions", "GetBucket"} {
+				if got := f.api.callCount(method); got != tc.want[method] {
+					t.Errorf("%s called %d times, want %d", method, got, tc.want[method])
+				}
+			}
+		})
 	}
 }
 

@@ -5,6 +5,7 @@ package provider
 import (
 	"context"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
@@ -141,11 +142,10 @@ func (p *hcpPackerProvider) Configure(ctx context.Context, req provider.Configur
 		resp.Diagnostics.AddWarning("HCP Configuration Warning", w)
 	}
 	if err != nil {
+		// The client's messages already name the setting at fault and what
+		// to do about it; repeating generic advice would bury that.
 		resp.Diagnostics.AddError("Unable to Configure the HCP Client",
-			"The provider could not connect to HCP Packer: "+client.MessageOf(err)+"\n\n"+
-				"Check client_id and client_secret (or HCP_CLIENT_ID and HCP_CLIENT_SECRET), or credential_file, "+
-				"and that the service principal may read the organization and project. project_id and "+
-				"organization_id (or HCP_PROJECT_ID and HCP_ORGANIZATION_ID) select where buckets live.")
+			"The provider could not connect to HCP Packer: "+strings.TrimSuffix(client.MessageOf(err), ".")+".")
 		return
 	}
 	tflog.Debug(ctx, "configured the HCP client")

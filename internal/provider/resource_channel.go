@@ -253,14 +253,14 @@ func (r *channelResource) Delete(ctx context.Context, req resource.DeleteRequest
 const channelImportFormat = "{bucket_name}:{channel_name} or {project_id}:{bucket_name}:{channel_name}"
 
 func (r *channelResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	project, parts, ok := splitImportID(req.ID, ":", 2)
+	project, bucket, name, ok := splitImportID(req.ID)
 	if !ok {
 		resp.Diagnostics.AddError("Invalid Import ID",
 			fmt.Sprintf("Expected an import id of the form %s, got %q.", channelImportFormat, req.ID))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bucket_name"), parts[0])...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), parts[1])...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bucket_name"), bucket)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
 	if project != "" {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), project)...)
 	}

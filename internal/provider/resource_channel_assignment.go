@@ -138,10 +138,15 @@ func (r *channelAssignmentResource) ModifyPlan(ctx context.Context, req resource
 	if !req.State.Raw.IsNull() {
 		var state channelAssignmentResourceModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
 		if state.VersionFingerprint.Equal(plan.VersionFingerprint) && state.BucketName.Equal(plan.BucketName) &&
 			state.ChannelName.Equal(plan.ChannelName) && state.ProjectID.Equal(plan.ProjectID) {
-			// Nothing changes, so there is nothing to check: a version
-			// revoked since is already rolled off by the registry.
+			// Nothing changes, so there is nothing to refuse: the
+			// registry rolls a channel off a version once it is revoked
+			// (unless that revocation disabled rollback, which was its
+			// author's choice, not this plan's).
 			return
 		}
 	}
@@ -245,18 +250,18 @@ func (r *channelAssignmentResource) Delete(ctx context.Context, req resource.Del
 }
 
 func (r *channelAssignmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	project, parts, ok := splitImportID(req.ID, ":", 2)
+	project, bucket, name, ok := splitImportID(req.ID)
 	if !ok {
 		resp.Diagnostics.AddError("Invalid Import ID",
 			fmt.Sprintf("Expected an import id of the form %s, got %q.", channelImportFormat, req.ID))
 		return
 	}
-	checkNotManagedChannel(types.StringValue(parts[1]), types.StringValue(parts[0]), &resp.Diagnostics)
+	checkNotManagedChannel(types.StringValue(name), types.StringValue(bucket), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bucket_name"), parts[0])...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("channel_name"), parts[1])...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bucket_name"), bucket)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("channel_name"), name)...)
 	if project != "" {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), project)...)
 	}

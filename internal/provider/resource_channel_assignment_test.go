@@ -118,24 +118,38 @@ func TestAccChannelAssignment_lifecycle(t *testing.T) {
 	})
 }
 
-// TestAccChannelAssignment_adoptsAndUnassigns checks that an assignment takes
-// over a channel that already points at a version (the official provider
-// refuses this), and that destroying it unassigns the channel but keeps it.
-func TestAccChannelAssignment_adoptsAndUnassigns(t *testing.T) {
+// TestAccChannelAssignment_adoptsReplacesAndUnassigns checks that an
+// assignment takes over a channel that already points at a version (the
+// official provider refuses this), that moving it to another channel
+// unassigns the old channel, and that destroying it unassigns the channel
+// but keeps it.
+func TestAccChannelAssignment_adoptsReplacesAndUnassigns(t *testing.T) {
 	t.Parallel()
-	bucket, channel := acctest.RandomName("bucket"), acctest.RandomName("chan")
+	bucket := acctest.RandomName("bucket")
+	first, second := acctest.RandomName("chan"), acctest.RandomName("chan")
 	v1 := acctest.PublishVersion(t, bucket)
 	v2 := acctest.PublishVersion(t, bucket)
-	acctest.CreateChannel(t, bucket, channel, v1.Fingerprint)
+	acctest.CreateChannel(t, bucket, first, v1.Fingerprint)
+	acctest.CreateChannel(t, bucket, second, "")
 
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             checkChannelVersion(t, bucket, channel, ""),
+		CheckDestroy:             checkChannelVersion(t, bucket, second, ""),
 		Steps: []resource.TestStep{
 			{
-				Config: assignmentOnlyConfig(bucket, channel, v2.Fingerprint),
-				Check:  checkChannelVersion(t, bucket, channel, v2.Fingerprint),
+				Config: assignmentOnlyConfig(bucket, first, v2.Fingerprint),
+				Check:  checkChannelVersion(t, bucket, first, v2.Fingerprint),
+			},
+			{
+				Config: assignmentOnlyConfig(bucket, second, v2.Fingerprint),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("hcppacker_channel_assignment.test", plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkChannelVersion(t, bucket, first, ""),
+					checkChannelVersion(t, bucket, second, v2.Fingerprint),
+				),
 			},
 		},
 	})

@@ -28,14 +28,6 @@ func stateTime(t time.Time) types.String {
 	return types.StringValue(t.UTC().Format(apiTimeLayout))
 }
 
-// stateTimePtr renders an optional API time for state; nil becomes null.
-func stateTimePtr(t *time.Time) types.String {
-	if t == nil {
-		return types.StringNull()
-	}
-	return stateTime(*t)
-}
-
 // reportAPIError turns an API error into one diagnostic. action says what
 // the provider tried, naming the objects ("create channel \"stable\" in
 // bucket \"web\""), so the user can tell which call failed and why.
@@ -102,22 +94,22 @@ func planLocation(ctx context.Context, pd *providerData, req resource.ModifyPlan
 	}
 }
 
-// splitImportID splits an import id at sep into wantParts or wantParts+1
-// parts (the optional first part being a project id). It returns the parts
-// without the project and the project ("" when absent).
-func splitImportID(id, sep string, wantParts int) (project string, parts []string, ok bool) {
-	all := strings.Split(id, sep)
-	for _, p := range all {
+// splitImportID splits the import ids of objects inside a bucket,
+// "{bucket}:{name}" or "{project_id}:{bucket}:{name}". project is "" when
+// the id names none.
+func splitImportID(id string) (project, bucket, name string, ok bool) {
+	parts := strings.Split(id, ":")
+	for _, p := range parts {
 		if p == "" {
-			return "", nil, false
+			return "", "", "", false
 		}
 	}
-	switch len(all) {
-	case wantParts:
-		return "", all, true
-	case wantParts + 1:
-		return all[0], all[1:], true
+	switch len(parts) {
+	case 2:
+		return "", parts[0], parts[1], true
+	case 3:
+		return parts[0], parts[1], parts[2], true
 	default:
-		return "", nil, false
+		return "", "", "", false
 	}
 }

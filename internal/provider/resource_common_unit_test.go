@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"slices"
 	"testing"
 	"time"
 
@@ -44,24 +43,23 @@ func TestResourceSchemasAreValid(t *testing.T) {
 func TestSplitImportID(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		id          string
-		wantProject string
-		wantParts   []string
-		wantOK      bool
+		id                                string
+		wantProject, wantBucket, wantName string
+		wantOK                            bool
 	}{
-		{"web:stable", "", []string{"web", "stable"}, true},
-		{"p-1:web:stable", "p-1", []string{"web", "stable"}, true},
-		{"web", "", nil, false},
-		{"a:b:c:d", "", nil, false},
-		{"web:", "", nil, false},
-		{":web:stable", "", nil, false},
-		{"", "", nil, false},
+		{"web:stable", "", "web", "stable", true},
+		{"p-1:web:stable", "p-1", "web", "stable", true},
+		{"web", "", "", "", false},
+		{"a:b:c:d", "", "", "", false},
+		{"web:", "", "", "", false},
+		{":web:stable", "", "", "", false},
+		{"", "", "", "", false},
 	}
 	for _, tt := range tests {
-		project, parts, ok := splitImportID(tt.id, ":", 2)
-		if ok != tt.wantOK || project != tt.wantProject || !slices.Equal(parts, tt.wantParts) {
-			t.Errorf("splitImportID(%q) = %q, %q, %v; want %q, %q, %v",
-				tt.id, project, parts, ok, tt.wantProject, tt.wantParts, tt.wantOK)
+		project, bucket, name, ok := splitImportID(tt.id)
+		if ok != tt.wantOK || project != tt.wantProject || bucket != tt.wantBucket || name != tt.wantName {
+			t.Errorf("splitImportID(%q) = %q, %q, %q, %v; want %q, %q, %q, %v",
+				tt.id, project, bucket, name, ok, tt.wantProject, tt.wantBucket, tt.wantName, tt.wantOK)
 		}
 	}
 }
@@ -70,9 +68,6 @@ func TestStateTime(t *testing.T) {
 	t.Parallel()
 	if got := stateTime(time.Time{}); !got.IsNull() {
 		t.Errorf("zero time = %v, want null", got)
-	}
-	if got := stateTimePtr(nil); !got.IsNull() {
-		t.Errorf("nil time = %v, want null", got)
 	}
 	at := time.Date(2030, 1, 2, 17, 4, 5, 123456789, time.FixedZone("CEST", 2*3600))
 	if got, want := stateTime(at), types.StringValue("2030-01-02T15:04:05.123Z"); !got.Equal(want) {

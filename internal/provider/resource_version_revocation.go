@@ -360,14 +360,42 @@ func (r *versionRevocationResource) Delete(ctx context.Context, req resource.Del
 const versionRevocationImportFormat = "{bucket_name}:{version_fingerprint} or {project_id}:{bucket_name}:{version_fingerprint}"
 
 func (r *versionRevocationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	project, parts, ok := splitImportID(req.ID, ":", 2)
+	project, bucket, name, ok := splitImportID(req.ID)
 	if !ok {
 		resp.Diagnostics.AddError("Invalid Import ID",
 			fmt.Sprintf("Expected an import id of the form %s, got %q.", versionRevocationImportFormat, req.ID))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bucket_name"), parts[0])...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("version_fingerprint"), parts[1])...)
+	// Read would silently drop a version that is not revoked, leaving
+	// Terraform's generic "non-existent object" error; say what is wrong.
+	projectID := types.StringNull()
+	if project != "" {
+		projectID = types.StringValue(project)
+	}
+	loc, ok := r.pd.location(ctx, projectID, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	v, err := r.pd.client.GetVersion(ctx, loc, bucket, name)
+	if client.IsNotFound(err) {
+		resp.Diagnostics.AddError("Version Not Found",
+			fmt.Sprintf("Bucket %q in project %q has no version with fingerprint %q to import.", bucket, loc.ProjectID, name))
+		return
+	}
+	if err != nil {
+		reportAPIError(&resp.Diagnostics, "Unable to Import Revocation",
+			fmt.Sprintf("read version %q of bucket %q in project %q", name, bucket, loc.ProjectID), err)
+		return
+	}
+	if v.RevokeAt == nil {
+		resp.Diagnostics.AddError("Version Not Revoked",
+			fmt.Sprintf("Version %q (%s) of bucket %q is not revoked, so there is no revocation to import. "+
+				"Declare the resource without importing it to revoke the version.", name, v.Name, bucket))
+		return
+	}
+
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("bucket_name"), bucket)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("version_fingerprint"), name)...)
 	// The registry does not record these choices; an imported revocation
 	// gets the defaults, which a configuration should then state.
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("skip_descendants_revocation"), false)...)

@@ -144,9 +144,9 @@ func TestAccVersionRevocation_scheduled(t *testing.T) {
 	t.Parallel()
 	bucket := acctest.RandomName("bucket")
 	v1 := acctest.PublishVersion(t, bucket)
-	// Far enough ahead that the first step reads it as scheduled, near
-	// enough that the test does not wait long for it.
-	soon := time.Now().Add(6 * time.Second).UTC().Format(time.RFC3339)
+	// Far enough ahead that the first step reads it as scheduled even on a
+	// busy machine, near enough that the test does not wait long for it.
+	soon := time.Now().Add(12 * time.Second).UTC().Format(time.RFC3339)
 	scheduled := revocationConfig(bucket, v1.Fingerprint, fmt.Sprintf("revoke_at = %q", soon))
 
 	resource.Test(t, resource.TestCase{
@@ -289,6 +289,13 @@ func TestAccVersionRevocation_errors(t *testing.T) {
 				ImportState:   true,
 				ImportStateId: v1.Fingerprint,
 				ExpectError:   errorMatching("Invalid Import ID", "{bucket_name}:{version_fingerprint}"),
+			},
+			{
+				Config:        revocationConfig(bucket, v1.Fingerprint, ""),
+				ResourceName:  revocationAddr,
+				ImportState:   true,
+				ImportStateId: bucket + ":" + v1.Fingerprint,
+				ExpectError:   errorMatching("Version Not Revoked", v1.Fingerprint, bucket, "no revocation to import"),
 			},
 		},
 	})

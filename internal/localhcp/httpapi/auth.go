@@ -94,6 +94,13 @@ func (a *authenticator) serveToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.mu.Lock()
+	for h, e := range a.cache {
+		// Forget expired tokens here so a long-running server's cache stays
+		// as small as the set of live tokens.
+		if now.After(e.expiresAt) {
+			delete(a.cache, h)
+		}
+	}
 	a.cache[hash] = tokenEntry{principalID: p.ID, expiresAt: expires}
 	a.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json")

@@ -35,6 +35,18 @@ type Organization struct {
 type Faults struct {
 	Rate    float64       // share of API answers replaced by 429 or 503
 	Latency time.Duration // added before every API answer
+	// RetryAfter is what injected 429 answers announce; zero means one
+	// second. The header counts whole seconds: the value is rounded down,
+	// so a sub-second delay is announced as "0".
+	RetryAfter time.Duration
+}
+
+// retryAfterHeader is the Retry-After value of an injected 429.
+func (f Faults) retryAfterHeader() string {
+	if f.RetryAfter <= 0 {
+		return "1"
+	}
+	return strconv.FormatInt(int64(f.RetryAfter/time.Second), 10)
 }
 
 // Config is what a Handler serves.
@@ -57,11 +69,21 @@ type Handler struct {
 	auth     *authenticator
 	projects map[string]store.Project
 	faults   atomic.Pointer[Faults]
+	// injected429 and injected503 count the answers fault injection
+	// replaced, so resilience tests can prove faults really happened.
+	injected429 atomic.Int64
+	injected503 atomic.Int64
 
 	answers                answerCache
 	counts                 requestCounts
 	tokenCount, faultCount *atomic.Int64
 	otherCount             *atomic.Int64
+}
+
+// FaultCounts is how many answers fault injection has replaced so far.
+type FaultCounts struct {
+	TooManyRequests int64 // 429 answers
+	Unavailable     int64 // 503 answers
 }
 
 // New builds the handler.
@@ -87,6 +109,12 @@ func New(cfg Config) *Handler {
 
 // SetFaults changes fault injection at run time.
 func (h *Handler) SetFaults(f Faults) { h.faults.Store(&f) }
+
+// InjectedFaults returns how many answers fault injection has replaced
+// since the handler was built.
+func (h *Handler) InjectedFaults() FaultCounts {
+	return FaultCounts{TooManyRequests: h.injected429.Load(), Unavailable: h.injected503.Load()}
+}
 
 // scope says which path parameters a route's handler relies on.
 type scope int
@@ -261,7 +289,7 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 }
 
 // injectFault delays the answer and, at the configured rate, replaces it
-// with 429 (Retry-After: 1) or 503 before the request has any effect, so a
+// with 429 (with Retry-After) or 503 before the request has any effect, so a
 // client's retry is always safe.
 func (h *Handler) injectFault(w http.ResponseWriter, r *http.Request) bool {
 	f := h.faults.Load()
@@ -277,9 +305,12 @@ func (h *Handler) injectFault(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	if rand.IntN(2) == 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(1))
-		writeStatus(w, codes.ResourceExhausted, "localhcp fault injection: too many requests, retry after 1 second")
+		h.injected429.Add(1)
+		after := f.retryAfterHeader()
+		w.Header().Set("Retry-After", after)
+		writeStatus(w, codes.ResourceExhausted, "localhcp fault injection: too many requests, retry after "+after+" s")
 	} else {
+		h.injected503.Add(1)
 		writeStatus(w, codes.Unavailable, "localhcp fault injection: service unavailable, retry later")
 	}
 	return true

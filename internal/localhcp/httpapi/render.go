@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"encoding/json"
 	"strconv"
 
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/registry"
@@ -75,7 +74,7 @@ func renderBuild(b registry.Build, withMetadata bool) wire.Build {
 		})
 	}
 	if withMetadata && len(b.Metadata) > 0 {
-		out.Metadata = json.RawMessage(b.Metadata)
+		out.Metadata = b.Metadata
 	}
 	return out
 }

@@ -14,8 +14,9 @@ const (
 type handlerFunc = func(h *Handler, c *call) (any, error)
 
 func (h *Handler) registerRoutes() {
-	rm := func(method, path, action string, fn handlerFunc) {
-		h.router.add(method, rmPrefix+path, &endpoint{action: action, scope: scopeNone, fn: fn, served: h.counts.counter(action)})
+	// The resource-manager routes localhcp serves are all reads.
+	rmGet := func(path, action string, fn handlerFunc) {
+		h.router.add("GET", rmPrefix+path, &endpoint{action: action, scope: scopeNone, fn: fn, served: h.counts.counter(action)})
 	}
 	pk := func(method, path, action string, fn handlerFunc) {
 		h.router.add(method, path, &endpoint{action: action, scope: scopeProject, fn: fn, served: h.counts.counter(action),
@@ -27,10 +28,10 @@ func (h *Handler) registerRoutes() {
 		h.router.add("*", path, &endpoint{})
 	}
 
-	rm("GET", "/organizations", "resourcemanager.organizations.list", listOrganizations)
-	rm("GET", "/organizations/{id}", "resourcemanager.organizations.get", getOrganization)
-	rm("GET", "/projects", "resourcemanager.projects.list", listProjects)
-	rm("GET", "/projects/{id}", "resourcemanager.projects.get", getProject)
+	rmGet("/organizations", "resourcemanager.organizations.list", listOrganizations)
+	rmGet("/organizations/{id}", "resourcemanager.organizations.get", getOrganization)
+	rmGet("/projects", "resourcemanager.projects.list", listProjects)
+	rmGet("/projects/{id}", "resourcemanager.projects.get", getProject)
 	unimplemented(rmPrefix + "/{rest...}")
 
 	pk("GET", opPrefix+"/operations", "operations.operations.list", listOperations)

@@ -187,7 +187,13 @@ func (p *publisher) upsertBucket() error {
 		create.Body = &models.HashicorpCloudPacker20230101CreateBucketBody{
 			Name: p.opts.Bucket, Description: p.opts.BucketDescription, Labels: p.opts.BucketLabels,
 		}
-		if _, err := p.api.PackerServiceCreateBucket(create, nil); err != nil {
+		_, err := p.api.PackerServiceCreateBucket(create, nil)
+		if errorCode(err) == 6 {
+			// Another publisher created it between our GET and PUT; Packer
+			// would fail here, but the bucket we wanted exists.
+			return nil
+		}
+		if err != nil {
 			return fmt.Errorf("create bucket %q: %w", p.opts.Bucket, err)
 		}
 		return nil

@@ -114,9 +114,9 @@ func ParseRevokeIn(s string) (time.Duration, error) {
 // quoteShort quotes a user-supplied value for a message, cutting it so an
 // over-long input cannot bloat the answer.
 func quoteShort(s string) string {
-	const max = 64
-	if len(s) > max {
-		return fmt.Sprintf("%q (%d bytes)", s[:max]+"…", len(s))
+	const limit = 64
+	if len(s) > limit {
+		return fmt.Sprintf("%q (%d bytes)", s[:limit]+"…", len(s))
 	}
 	return fmt.Sprintf("%q", s)
 }

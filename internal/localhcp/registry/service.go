@@ -42,19 +42,21 @@ func (s *Service) NewID() string { return s.ids.next(s.clock()) }
 
 // read runs fn in a read transaction after applying any revocation that has
 // taken effect since the last request, so reads see channels already rolled
-// back. Usually none is due, and the check and fn share one transaction;
-// when one is, fn runs after the write transaction that applies it.
+// back. The due check shares fn's transaction; only when something is due
+// does a write transaction run first.
 func (s *Service) read(ctx context.Context, fn func(tx Tx, now time.Time) error) error {
 	now := s.Now()
-	var due bool
 	err := s.store.View(ctx, func(tx Tx) error {
-		var err error
-		if due, err = tx.HasDueRevocations(now); err != nil || due {
+		due, err := tx.HasDueRevocations(now)
+		if err != nil {
 			return err
+		}
+		if due {
+			return errRevocationsDue
 		}
 		return fn(tx, now)
 	})
-	if err != nil || !due {
+	if !errors.Is(err, errRevocationsDue) {
 		return err
 	}
 	if err := s.store.Update(ctx, func(tx Tx) error { return s.applyDueRevocations(tx, now, "") }); err != nil {
@@ -62,6 +64,9 @@ func (s *Service) read(ctx context.Context, fn func(tx Tx, now time.Time) error)
 	}
 	return s.store.View(ctx, func(tx Tx) error { return fn(tx, now) })
 }
+
+// errRevocationsDue aborts a read that must wait for due revocations.
+var errRevocationsDue = errors.New("revocations are due")
 
 // write runs fn in a write transaction that first applies due revocations.
 func (s *Service) write(ctx context.Context, fn func(tx Tx, now time.Time) error) error {

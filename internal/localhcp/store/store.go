@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 	"sync/atomic"
 	"time"
@@ -80,6 +81,16 @@ func Open(dir string) (*DB, error) {
 		return d, d.migrate()
 	}
 	path := filepath.Join(dir, FileName)
+	// The database holds client secrets: create it private. SQLite gives
+	// its -wal and -shm files the database file's permissions.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	f.Close()
+	if err := os.Chmod(path, 0o600); err != nil {
+		return nil, fmt.Errorf("restrict database %s to its owner: %w", path, err)
+	}
 	// synchronous(NORMAL) in WAL mode keeps every committed transaction
 	// across a process crash or restart; only an OS crash could lose the
 	// last commits, which is acceptable for a local test service.

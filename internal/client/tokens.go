@@ -1,0 +1,95 @@
+package client
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/hashicorp/hcp-sdk-go/config"
+	"github.com/hashicorp/hcp-sdk-go/config/geography"
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+)
+
+// Environment variables that locate HCP's token endpoint, read as
+// hcp-sdk-go's config.FromEnv reads them.
+const (
+	envAuthURL   = "HCP_AUTH_URL"
+	envAuthTLS   = "HCP_AUTH_TLS"
+	envGeography = "HCP_GEOGRAPHY"
+)
+
+// tokenFetchTimeout bounds one token request, so that an auth endpoint that
+// never answers fails the call instead of hanging the run.
+const tokenFetchTimeout = 2 * time.Minute
+
+// authEndpoint is where service-principal credentials are exchanged for
+// access tokens.
+type authEndpoint struct {
+	tokenURL string
+	// tls is the token request's TLS configuration; nil means Go's default
+	// verification (HCP_AUTH_TLS=disabled: the auth endpoint is always
+	// HTTPS).
+	tls *tls.Config
+}
+
+// authEndpointFromEnv resolves the token endpoint exactly as hcp-sdk-go
+// does, which keeps its resolved auth URL private: the geography's auth URL
+// (HCP_GEOGRAPHY, default us), replaced by HCP_AUTH_URL, whose path is
+// discarded for /oauth2/token; HCP_AUTH_TLS=insecure skips verification.
+func authEndpointFromEnv(env lookupEnv) (authEndpoint, error) {
+	base := geography.NewConfigUS().AuthURL
+	if geo, ok := env(envGeography); ok {
+		switch geography.Geo(geo) {
+		case geography.US:
+		case geography.EU:
+			base = geography.NewConfigEU().AuthURL
+		default:
+			return authEndpoint{}, fmt.Errorf("%s=%q is not an HCP geography: use us or eu", envGeography, geo)
+		}
+	}
+	tlsConfig := &tls.Config{}
+	if u, ok := env(envAuthURL); ok {
+		base = u
+	}
+	if setting, ok := env(envAuthTLS); ok {
+		switch setting {
+		case "disabled":
+			tlsConfig = nil
+		case "insecure":
+			tlsConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // the user asked for it with HCP_AUTH_TLS=insecure
+		default:
+			return authEndpoint{}, fmt.Errorf("%s=%q is invalid: use insecure or disabled, or leave it unset", envAuthTLS, setting)
+		}
+	}
+	u, err := url.Parse(base)
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return authEndpoint{}, fmt.Errorf("the HCP auth URL %q is invalid: it must be https://host[:port] (check %s)", base, envAuthURL)
+	}
+	u.Path = config.AuthEndpointTokenPath
+	return authEndpoint{tokenURL: u.String(), tls: tlsConfig}, nil
+}
+
+// servicePrincipalTokens returns a token source for service-principal
+// credentials that keeps its token in memory only.
+//
+// hcp-sdk-go's own source caches tokens in $HOME/.config/hcp/creds-cache.json
+// keyed by client id alone and hands a cached token out without looking at
+// the secret: a wrong or revoked client secret then keeps working for as
+// long as someone's token for that client id is cached, and a token from
+// another HCP (or another localhcp) is replayed. Fetching a token once per
+// provider process costs one request and has none of these faults.
+func servicePrincipalTokens(ep authEndpoint, clientID, clientSecret string) oauth2.TokenSource {
+	ctx := context.WithValue(context.Background(), oauth2.HTTPClient,
+		&http.Client{Transport: newBaseTransport(ep.tls), Timeout: tokenFetchTimeout})
+	cc := clientcredentials.Config{
+		ClientID:       clientID,
+		ClientSecret:   clientSecret,
+		TokenURL:       ep.tokenURL,
+		EndpointParams: url.Values{"audience": {config.APIAudienceID}},
+	}
+	return oauth2.ReuseTokenSource(nil, cc.TokenSource(ctx))
+}
