@@ -179,8 +179,11 @@ func fetchToken(ctx context.Context, baseURL, clientID, secret string) (string, 
 		b, _ := io.ReadAll(resp.Body)
 		return "", fmt.Errorf("token endpoint answered HTTP %d: %s", resp.StatusCode, b)
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || tok.AccessToken == "" {
-		return "", fmt.Errorf("token endpoint answered without an access token (%v)", err)
+	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil {
+		return "", fmt.Errorf("decode the token endpoint's answer: %w", err)
+	}
+	if tok.AccessToken == "" {
+		return "", fmt.Errorf("the token endpoint answered without an access token")
 	}
 	return tok.AccessToken, nil
 }

@@ -14,6 +14,7 @@ import (
 	"math/big"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/google/uuid"
@@ -205,7 +206,7 @@ func startCeiling(answer []byte) (*ceilingServer, error) {
 	go func() {
 		defer close(c.served)
 		if err := c.server.Serve(tlsLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			fmt.Printf("ceiling server: %v\n", err)
+			fmt.Fprintf(os.Stderr, "bench: ceiling server: %v\n", err)
 		}
 	}()
 	return c, nil

@@ -254,7 +254,7 @@ func terraformSection(ctx context.Context, o options, tmp, home string, bins bin
 		fmt.Fprintf(os.Stderr, "bench: N = %d\n", n)
 		r, err := benchSize(ctx, tf, filepath.Join(tmp, "work"), bins.pluginDir, newWorkload(n, buckets), o.planRuns)
 		if err != nil {
-			return targets, fmt.Errorf("N = %d: %w", n, err)
+			return targets, fmt.Errorf("size %d: %w", n, err)
 		}
 		fmt.Fprintf(out, "### N = %d\n\n%s\n\n%s\n", n, sizeHeading(r), sizeTable(r))
 		fmt.Fprintf(out, "Requests of the apply: %s.  \nRequests of the median plan: %s.  \n%s\n\n",

@@ -27,9 +27,10 @@ func TestPercentileIsNearestRank(t *testing.T) {
 	for i := 100; i >= 1; i-- { // unsorted on purpose
 		ds = append(ds, time.Duration(i)*time.Millisecond)
 	}
-	for p, want := range map[float64]time.Duration{0: 1, 50: 50, 90: 90, 99: 99, 100: 100} {
-		if got := percentile(ds, p); got != want*time.Millisecond {
-			t.Errorf("percentile(%v) = %s, want %s", p, got, want*time.Millisecond)
+	for p, ms := range map[float64]int{0: 1, 50: 50, 90: 90, 99: 99, 100: 100} {
+		want := time.Duration(ms) * time.Millisecond
+		if got := percentile(ds, p); got != want {
+			t.Errorf("percentile(%v) = %s, want %s", p, got, want)
 		}
 	}
 	if got := median([]time.Duration{3, 1, 2}); got != 2 {

@@ -76,7 +76,7 @@ func startOnce(ctx context.Context, providerBin string, env []string) (time.Dura
 	_ = cmd.Process.Kill()
 	_ = cmd.Wait()
 	if readErr != nil {
-		return 0, fmt.Errorf("the provider printed no handshake line (%v); its stderr:\n%s", readErr, stderr.String())
+		return 0, fmt.Errorf("the provider printed no handshake line (%w); its stderr:\n%s", readErr, stderr.String())
 	}
 	// core version | protocol version | network | address | protocol | server cert
 	if fields := strings.Split(strings.TrimSpace(line), "|"); len(fields) < 5 || fields[0] != "1" || fields[1] != "6" {

@@ -2,9 +2,11 @@ package client
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
+
+	"google.golang.org/grpc/codes"
 )
 
 // Coalesce wraps api so that identical reads made while one provider
@@ -128,7 +130,14 @@ func read[T any](c *coalescer, ctx context.Context, key readKey, fetch func(cont
 			var zero T
 			return zero, copyError(f.err)
 		}
-		return clone(f.value.(T)), nil
+		v, ok := f.value.(T)
+		if !ok {
+			// A key names one operation, and so one answer type.
+			var zero T
+			return zero, &Error{Op: key.op, Code: codes.Internal,
+				Message: fmt.Sprintf("the shared answer is a %T; this is a bug in the provider, please report it", f.value)}
+		}
+		return clone(v), nil
 	}
 }
 
@@ -176,10 +185,10 @@ func (c *coalescer) forgetRegistry() {
 	}
 }
 
-// copyError gives each caller its own copy of an API error.
+// copyError gives each caller its own copy of an API error. The client
+// returns *Error unwrapped; anything else is passed on as it is.
 func copyError(err error) error {
-	var e *Error
-	if errors.As(err, &e) && error(e) == err {
+	if e, ok := err.(*Error); ok { //nolint:errorlint // only an unwrapped *Error is copied; a wrapping error is not ours to copy
 		dup := *e
 		return &dup
 	}
