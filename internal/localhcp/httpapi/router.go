@@ -89,25 +89,36 @@ func (rt *router) match(method, escapedPath string) (e *endpoint, params map[str
 }
 
 func (r *route) matches(parts []string) (map[string]string, bool) {
-	params := map[string]string{}
+	// Every request is tried against every route, so the literal segments
+	// are checked before any parameter map is made.
+	if !r.fits(parts) {
+		return nil, false
+	}
+	params := make(map[string]string, len(r.segs))
 	for i, s := range r.segs {
-		if s.kind == segRest {
+		switch s.kind {
+		case segRest:
 			params[s.text] = strings.Join(parts[i:], "/")
 			return params, true
-		}
-		if i >= len(parts) {
-			return nil, false
-		}
-		switch s.kind {
-		case segLiteral:
-			if parts[i] != s.text {
-				return nil, false
-			}
 		case segWild:
 			params[s.text] = parts[i]
 		}
 	}
-	return params, len(parts) == len(r.segs)
+	return params, true
+}
+
+// fits reports whether parts has the route's shape: its literal segments
+// and its length (any length from a trailing catch-all on).
+func (r *route) fits(parts []string) bool {
+	for i, s := range r.segs {
+		if s.kind == segRest {
+			return true
+		}
+		if i >= len(parts) || s.kind == segLiteral && parts[i] != s.text {
+			return false
+		}
+	}
+	return len(parts) == len(r.segs)
 }
 
 func moreSpecific(a, b *route) bool {
