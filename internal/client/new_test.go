@@ -139,6 +139,12 @@ func TestNewFailsWithOneClearSentence(t *testing.T) {
 			wantText: []string{"could not read HCP project", projGone, "project not found"},
 		},
 		{
+			name:     "organization that is not the project's parent",
+			cfg:      Config{ProjectID: projB, OrganizationID: orgA},
+			wantCode: codes.InvalidArgument,
+			wantText: []string{"organization_id", orgA, "belongs to", orgB},
+		},
+		{
 			name:     "organization without readable projects",
 			cfg:      Config{OrganizationID: "99999999-9999-4999-8999-999999999999"},
 			wantCode: codes.NotFound,
@@ -179,30 +185,6 @@ func TestNewFailsWithOneClearSentence(t *testing.T) {
 				t.Errorf("error %q spans several lines", msg)
 			}
 		})
-	}
-}
-
-func TestNewTrustsAGivenOrganizationAndProject(t *testing.T) {
-	// Both given: no resource-manager request at all, as Packer does, so
-	// the provider processes of a plan cost no discovery.
-	for _, cfg := range []Config{
-		{ProjectID: projB, OrganizationID: orgB},
-		{ProjectID: projB, OrganizationID: orgA}, // not its parent: the first call into it fails instead
-	} {
-		f := newFakeHCP(t)
-		seedTwoOrgs(f)
-		f.setEnv(t)
-		cfg.ClientID, cfg.ClientSecret = f.clientID, f.clientSecret
-		c, _, err := New(context.Background(), cfg)
-		if err != nil {
-			t.Fatalf("New(%+v): %v", cfg, err)
-		}
-		if want := (Location{OrganizationID: cfg.OrganizationID, ProjectID: cfg.ProjectID}); c.Location() != want {
-			t.Errorf("Location() = %+v, want %+v", c.Location(), want)
-		}
-		if reqs := f.recorded(); len(reqs) != 0 {
-			t.Errorf("New with both ids sent %d API requests (%+v), want none", len(reqs), reqs)
-		}
 	}
 }
 

@@ -40,22 +40,16 @@ func (c *Client) ResolveLocation(ctx context.Context, projectID string) (Locatio
 // official provider does: a project given → its parent organization; no
 // project → the only organization's oldest project. An organization given
 // without a project skips the organization listing.
-//
-// Both given → both are used as they are, with no request, as Packer and
-// the SDK's own profile do: Terraform starts and configures the provider
-// anew for every plan and apply, so a lookup here is paid on each of them.
-// The check it would make — that the organization is the project's — moves
-// to the first real call: a service principal belongs to one organization,
-// and HCP refuses its calls into any other.
 func (c *Client) resolveDefaultLocation(ctx context.Context, orgID, projectID string) (Location, []string, error) {
-	if projectID != "" && orgID != "" {
-		return Location{OrganizationID: orgID, ProjectID: projectID}, nil, nil
-	}
 	if projectID != "" {
 		project, err := c.getProject(ctx, projectID)
 		if err != nil {
 			return Location{}, nil, describe(err, codes.Unknown, "could not read HCP project %q: %s; check project_id (or HCP_PROJECT_ID) "+
 				"and that the credentials may read that project", projectID, MessageOf(err))
+		}
+		if orgID != "" && orgID != project.Parent.ID {
+			return Location{}, nil, describe(nil, codes.InvalidArgument, "organization_id %q is not the organization of project %q, which belongs to %q; "+
+				"correct organization_id (or HCP_ORGANIZATION_ID) or leave it unset", orgID, projectID, project.Parent.ID)
 		}
 		return Location{OrganizationID: project.Parent.ID, ProjectID: projectID}, nil, nil
 	}
