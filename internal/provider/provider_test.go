@@ -213,29 +213,9 @@ resource "hcppacker_version_revocation" "test" {
 	if !strings.Contains(string(log), "configured the HCP client") {
 		t.Fatalf("the trace log (%d bytes) has no provider log lines", len(log))
 	}
-	for i, line := range withoutTestConfiguration(string(log)) {
+	for i, line := range acctest.WithoutTestConfiguration(string(log)) {
 		if strings.Contains(line, secret) {
 			t.Fatalf("the client secret appears in line %d of the trace log: %s", i+1, strings.ReplaceAll(line, secret, "<SECRET>"))
 		}
 	}
-}
-
-// withoutTestConfiguration drops the test configuration that
-// terraform-plugin-testing itself logs (a "test_terraform_configuration="
-// field followed by "  | "-prefixed lines): the harness, not the provider,
-// writes the provider block with its secret there.
-func withoutTestConfiguration(log string) []string {
-	var kept []string
-	inConfig := false
-	for _, line := range strings.Split(log, "\n") {
-		switch {
-		case strings.Contains(line, "test_terraform_configuration="):
-			inConfig = true
-		case inConfig && strings.HasPrefix(line, "  |"):
-		default:
-			inConfig = false
-			kept = append(kept, line)
-		}
-	}
-	return kept
 }

@@ -149,7 +149,7 @@ resource "hcppacker_channel" "c" {
 	if !strings.Contains(string(log), "Received HCP API response") {
 		t.Fatalf("the trace log (%d bytes) has no HCP API traffic of the provider", len(log))
 	}
-	lines := withoutTestConfiguration(string(log))
+	lines := acctest.WithoutTestConfiguration(string(log))
 	for what, secret := range secrets {
 		for i, line := range lines {
 			if strings.Contains(line, secret) {
@@ -223,24 +223,4 @@ func usableTokensIn(api *rawAPI, text string) (found []string, tried int) {
 		}
 	}
 	return found, len(candidates)
-}
-
-// withoutTestConfiguration drops the configuration terraform-plugin-testing
-// itself logs (a "test_terraform_configuration=" field followed by
-// "  | "-prefixed lines): the harness, not the provider, writes the
-// provider block with its secret there.
-func withoutTestConfiguration(log string) []string {
-	var kept []string
-	inConfig := false
-	for _, line := range strings.Split(log, "\n") {
-		switch {
-		case strings.Contains(line, "test_terraform_configuration="):
-			inConfig = true
-		case inConfig && strings.HasPrefix(line, "  |"):
-		default:
-			inConfig = false
-			kept = append(kept, line)
-		}
-	}
-	return kept
 }
