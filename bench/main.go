@@ -3,7 +3,7 @@
 // an in-process localhcp next to the same-sized terraform_data floor, the
 // provider's start-up time, and a load test of localhcp next to a trivial
 // net/http ceiling. It prints Markdown tables and a pass/fail line per
-// target of issue 5. Run it from the repository root: `make bench`, or
+// target. Run it from the repository root: `make bench`, or
 // `go run ./bench -h` for the knobs.
 package main
 

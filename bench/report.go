@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// Targets of issue 5.
+// Targets the benchmarks are checked against.
 const (
 	targetPlanRatio    = 1.5                    // plan at the largest N ≤ 1.5× the floor
 	targetStartup      = 100 * time.Millisecond // exec → handshake, median

@@ -27,7 +27,7 @@ type API interface {
 	DeleteBucket(ctx context.Context, loc Location, name string) error
 
 	// GetVersion reports a missing version as a NotFound error (the API
-	// itself answers code 10 on this call; the client normalises it).
+	// itself answers Aborted on this call; the client normalises it).
 	GetVersion(ctx context.Context, loc Location, bucket, fingerprint string) (*Version, error)
 	// ListVersions returns every version of the bucket, newest first,
 	// following pagination to the end.

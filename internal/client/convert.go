@@ -9,7 +9,7 @@ import (
 )
 
 // The SDK decodes an absent date-time as the zero time but "" as the Unix
-// epoch (go-openapi/strfmt), so both mean "unset" (HCP-API.md R6).
+// epoch (go-openapi/strfmt), so both mean "unset" (internal/localhcp/CONTRACT.md §3.3, S2).
 var unixEpoch = time.Unix(0, 0).UTC()
 
 // timeOf converts an SDK date-time to UTC, keeping its precision; unset

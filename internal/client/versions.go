@@ -12,7 +12,7 @@ import (
 )
 
 // GetVersion reports a missing version as a NotFound error: the API itself
-// answers code 10 (Aborted) on this call, which Packer relies on.
+// answers Aborted on this call, which Packer relies on.
 func (c *Client) GetVersion(ctx context.Context, loc Location, bucket, fingerprint string) (*Version, error) {
 	const op = "GetVersion"
 	params := packerservice.NewPackerServiceGetVersionParamsWithContext(ctx).

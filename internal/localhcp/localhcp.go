@@ -2,7 +2,8 @@
 // credentials, resource-manager discovery, the Packer 2023-01-01 API and
 // operations, on one HTTPS listener on loopback, backed by SQLite. Tests,
 // the demo and users' CI point hcp-sdk-go clients (this provider, the
-// official provider, Packer) at it with the variables Env returns.
+// official provider, Packer) at it with the variables Env returns. What they
+// can rely on is CONTRACT.md in this directory.
 package localhcp
 
 import (

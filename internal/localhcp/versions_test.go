@@ -24,7 +24,7 @@ func TestVersionAndBuildLifecycle(t *testing.T) {
 	c := clientsFor(t, srv, "contributor")
 	check(c.createBucket("app", "", nil)).ok(t)
 
-	// Packer's first call for a fingerprint: GetVersion answers code 10.
+	// Packer's first call for a fingerprint: GetVersion answers Aborted.
 	msg := wantCode(t, check(c.getVersion("app", "fp-1")).err, 409, 10)
 	if !strings.Contains(msg, "fp-1") {
 		t.Errorf("message %q does not name the fingerprint", msg)

@@ -223,7 +223,7 @@ func TestLookupReportsAPIFailures(t *testing.T) {
 
 // A successful lookup costs one request by channel or fingerprint and two by
 // id (the API has no lookup by id); only a failed one checks the bucket.
-// These counts are what a per-operation cache would save (issue 5).
+// These counts are what a per-operation cache would save.
 func TestLookupRequestCounts(t *testing.T) {
 	t.Parallel()
 	cases := []struct {

@@ -24,9 +24,8 @@ const faultPairs = 50
 // apiFaults is what the fault suite injects while Terraform runs: one API
 // answer in five replaced by 429 or 503, and 50 ms added to every answer.
 // The 429s announce "Retry-After: 0", which the client answers with its own
-// short backoff: with the default "1" the suite took 27 s instead of 17 s
-// (13.7 s with latency alone), and honouring a whole-second Retry-After is
-// covered by the client's unit tests.
+// short backoff: the default "1" makes the suite markedly slower, and
+// honouring a whole-second Retry-After is covered by the client's unit tests.
 var apiFaults = localhcp.Faults{Rate: 0.2, Latency: 50 * time.Millisecond, RetryAfter: time.Millisecond}
 
 // faultConfig declares faultPairs channels in bucket, every other one

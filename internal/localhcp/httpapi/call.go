@@ -4,7 +4,7 @@ import (
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/wire"
 )
 
-// decode reads the request body into dst, answering code 3 on bad JSON.
+// decode reads the request body into dst, answering InvalidArgument on bad JSON.
 func (c *call) decode(dst any) error {
 	if err := wire.Decode(c.body, dst); err != nil {
 		return invalidArgument("%s", err.Error())

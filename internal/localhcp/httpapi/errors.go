@@ -79,7 +79,7 @@ func writeStatus(w http.ResponseWriter, code codes.Code, message string) {
 	_, _ = w.Write(body)
 }
 
-// writeError answers with err's registry code, or 13 for an unexpected
+// writeError answers with err's registry code, or Internal for an unexpected
 // failure (whose text names no secret: only the store produces those).
 func writeError(w http.ResponseWriter, err error) codes.Code {
 	code := registry.CodeOf(err)

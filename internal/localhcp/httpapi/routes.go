@@ -22,8 +22,9 @@ func (h *Handler) registerRoutes() {
 		h.router.add(method, path, &endpoint{action: action, scope: scopeProject, fn: fn, served: h.counts.counter(action),
 			cached: method == "GET" && cachedActions[action]})
 	}
-	// Out-of-scope routes answer 12 (Unimplemented) for any method, instead
-	// of 5 for an unknown route, so a client sees the feature is missing.
+	// Out-of-scope routes answer Unimplemented for any method, instead of
+	// NotFound for an unknown route, so a client sees the feature is missing
+	// (CONTRACT.md §6.8).
 	unimplemented := func(path string) {
 		h.router.add("*", path, &endpoint{})
 	}

@@ -1,6 +1,6 @@
 // Package publish records a build in an HCP Packer registry the way
-// `packer build` does (HCP-API.md §11), through hcp-sdk-go and the same
-// call sequence: bucket upsert, version get → code 10 → create, builds
+// `packer build` does (CONTRACT.md §10.1), through hcp-sdk-go and the same
+// call sequence: bucket upsert, version get → Aborted → create, builds
 // created, started and finished with artifacts, then channel updates. The
 // provider's acceptance tests, the demo and users' CI seed localhcp with it.
 package publish
@@ -175,7 +175,7 @@ func (p *publisher) run(builds []Build) (*Result, error) {
 	return res, nil
 }
 
-// upsertBucket is Packer's bucket initialisation: GET, PUT on code 5,
+// upsertBucket is Packer's bucket initialisation: GET, PUT on NotFound,
 // PATCH when the wanted description or labels differ.
 func (p *publisher) upsertBucket() error {
 	get := packer_service.NewPackerServiceGetBucketParamsWithContext(p.ctx)
@@ -232,7 +232,7 @@ func (p *publisher) getVersion() (*models.HashicorpCloudPacker20230101Version, e
 	return resp.Payload.Version, nil
 }
 
-// initVersion is Packer's version initialisation: GET, POST on code 10, and
+// initVersion is Packer's version initialisation: GET, POST on Aborted, and
 // a refusal to reuse a complete version.
 func (p *publisher) initVersion() (*models.HashicorpCloudPacker20230101Version, error) {
 	v, err := p.getVersion()
@@ -257,8 +257,8 @@ func (p *publisher) initVersion() (*models.HashicorpCloudPacker20230101Version, 
 	return v, nil
 }
 
-// initBuilds lists the version's builds and creates the missing ones; a
-// code 6 (created concurrently) is tolerated, as Packer does.
+// initBuilds lists the version's builds and creates the missing ones;
+// AlreadyExists (created concurrently) is tolerated, as Packer does.
 func (p *publisher) initBuilds(builds []Build) (map[string]*models.HashicorpCloudPacker20230101Build, error) {
 	stored, err := p.listBuilds()
 	if err != nil {
@@ -303,7 +303,7 @@ func (p *publisher) listBuilds() (map[string]*models.HashicorpCloudPacker2023010
 }
 
 // enforcedBlocks fetches the bucket's enforced provisioners, as Packer does
-// before building; codes 5 and 12 mean there are none.
+// before building; NotFound and Unimplemented mean there are none.
 func (p *publisher) enforcedBlocks() error {
 	get := packer_service.NewPackerServiceGetEnforcedBlocksByBucketParamsWithContext(p.ctx)
 	get.LocationOrganizationID, get.LocationProjectID, get.BucketName = p.orgID, p.projectID, p.opts.Bucket

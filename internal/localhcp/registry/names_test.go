@@ -72,7 +72,7 @@ func TestParseRevokeIn(t *testing.T) {
 }
 
 // FuzzNameValidation checks the validators against their documented rules
-// on arbitrary input, and that refusals stay short and code 3.
+// on arbitrary input, and that refusals stay short and InvalidArgument.
 func FuzzNameValidation(f *testing.F) {
 	for _, seed := range []string{"", "abc", "golden-ubuntu", "-x-", "latest", strings.Repeat("z", 80), "a.b_c-d", "ü", "\x00\xff", "01HQ5K3Z8Y6W2V4T0R9P7N5M3K"} {
 		f.Add(seed)

@@ -34,7 +34,7 @@ func New(store Store, now func() time.Time) *Service {
 }
 
 // Now is the service clock truncated to milliseconds, the precision every
-// stored and emitted time has (serialization rule R7).
+// stored and emitted time has (CONTRACT.md §3.3, S1).
 func (s *Service) Now() time.Time { return s.clock().UTC().Truncate(time.Millisecond) }
 
 // NewID returns a fresh ULID.

@@ -47,8 +47,8 @@ func (s *Service) CreateVersion(ctx context.Context, loc Loc, author, bucketName
 	return out, err
 }
 
-// GetVersion returns one version. A missing fingerprint is code 10
-// (Aborted), not 5: Packer creates the version only on that code.
+// GetVersion returns one version. A missing fingerprint is Aborted, not
+// NotFound: Packer creates the version only on that code (CONTRACT.md §4.3).
 func (s *Service) GetVersion(ctx context.Context, loc Loc, bucketName, fingerprint string) (*VersionView, error) {
 	var out *VersionView
 	err := s.read(ctx, func(tx Tx, now time.Time) error {

@@ -12,7 +12,7 @@ import (
 // Decode reads one JSON object from body into dst. An empty body is an empty
 // object; unknown fields are ignored, as grpc-gateway does; anything else
 // malformed gives an error whose message names the offending field or
-// position, fit to answer with code 3.
+// position, fit to answer with InvalidArgument.
 func Decode(body []byte, dst any) error {
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 {
