@@ -67,10 +67,18 @@ func ValidateLabels(field string, labels map[string]string) error {
 	return nil
 }
 
+// MaxRevokeIn is the furthest a revoke_in may schedule a revocation: 100
+// years of 365 days.
+const MaxRevokeIn = 36500 * 24 * time.Hour
+
+// maxRevokeInText is MaxRevokeIn in revoke_in's own notation.
+const maxRevokeInText = "36500d"
+
 // ParseRevokeIn parses UpdateVersion's revoke_in: a sequence of decimal
 // numbers with units d, h, m or s ("30d", "2h45m", "0s").
 func ParseRevokeIn(s string) (time.Duration, error) {
 	bad := invalid("revoke_in %s is invalid: use a duration such as \"30d\", \"2h45m\" or \"0s\" (units d, h, m, s)", quoteShort(s))
+	tooFar := invalid("revoke_in %s is too far in the future: the limit is %s (100 years); schedule the revocation sooner", quoteShort(s), maxRevokeInText)
 	if s == "" {
 		return 0, bad
 	}
@@ -101,10 +109,13 @@ func ParseRevokeIn(s string) (time.Duration, error) {
 		default:
 			return 0, bad
 		}
-		total += time.Duration(n) * unit
-		// Beyond a century the sum could overflow; nobody schedules that far.
-		if total > 100*365*24*time.Hour {
-			return 0, invalid("revoke_in %s is too far in the future: the limit is 100 years", quoteShort(s))
+		// Each term is checked against the bound before it is multiplied
+		// and added, so neither the product nor the sum can wrap around.
+		if time.Duration(n) > MaxRevokeIn/unit {
+			return 0, tooFar
+		}
+		if total += time.Duration(n) * unit; total > MaxRevokeIn {
+			return 0, tooFar
 		}
 		rest = rest[i+1:]
 	}
