@@ -269,3 +269,30 @@ func TestDeleteBuildKeepsVersionInvariants(t *testing.T) {
 		t.Fatalf("incomplete version after the delete: %s %s with %d builds", v.Name, status(v), len(v.Builds))
 	}
 }
+
+// TestRegionOnlyArtifacts: HCP records an artifact with a region and no
+// external_identifier; one with neither field is refused.
+func TestRegionOnlyArtifacts(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t, localhcp.Options{})
+	c := clientsFor(t, srv, "contributor")
+	check(c.createBucket("regions", "", nil)).ok(t)
+	check(c.createVersion("regions", "fp-1")).ok(t)
+	msg := wantCode(t, check(c.createBuild("regions", "fp-1", &models.HashicorpCloudPacker20230101CreateBuildBody{
+		ComponentType: "null.empty", Artifacts: artifact("", " "),
+	})).err, 400, 3)
+	if !strings.Contains(msg, "artifacts[0]") {
+		t.Fatalf("message %q does not name the artifact", msg)
+	}
+	check(c.createBuild("regions", "fp-1", &models.HashicorpCloudPacker20230101CreateBuildBody{
+		ComponentType: "null.example", Platform: "aws", Artifacts: artifact("", "us-east-1"),
+		Status: buildStatus(models.HashicorpCloudPacker20230101BuildStatusBUILDDONE),
+	})).ok(t)
+	v := check(c.getVersion("regions", "fp-1")).ok(t)
+	if status(v) != "VERSION_ACTIVE" || len(v.Builds) != 1 || len(v.Builds[0].Artifacts) != 1 {
+		t.Fatalf("version = %s with builds %+v", status(v), v.Builds)
+	}
+	if a := v.Builds[0].Artifacts[0]; a.ExternalIdentifier != "" || a.Region != "us-east-1" {
+		t.Fatalf("artifact = %+v, want region us-east-1 and no external_identifier", a)
+	}
+}

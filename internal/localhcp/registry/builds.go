@@ -38,9 +38,12 @@ func (in *BuildInput) validate() error {
 	if in.ParentChannelID != "" && in.ParentVersionID == "" {
 		return invalid("parent_channel_id is set without parent_version_id: send both, or neither")
 	}
+	// HCP records an artifact with only a region (clients publish such
+	// artifacts for builds without a cloud image id); one with neither
+	// field says nothing.
 	for i, a := range in.Artifacts {
-		if strings.TrimSpace(a.ExternalIdentifier) == "" {
-			return invalid("artifacts[%d].external_identifier is empty: every artifact needs the cloud's image id", i)
+		if strings.TrimSpace(a.ExternalIdentifier) == "" && strings.TrimSpace(a.Region) == "" {
+			return invalid("artifacts[%d] has neither external_identifier nor region: send the cloud's image id, its region, or both", i)
 		}
 	}
 	return ValidateLabels("labels", in.Labels)
