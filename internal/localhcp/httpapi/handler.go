@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strconv"
 	"sync/atomic"
@@ -281,6 +282,10 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		return nil, invalidArgument("request body is larger than %d bytes", MaxBodyBytes)
+	}
+	var netErr net.Error
+	if errors.As(err, &netErr) && netErr.Timeout() {
+		return nil, registry.Errorf(codes.DeadlineExceeded, "the request body did not arrive within the server's read timeout: send it at once")
 	}
 	if err != nil {
 		return nil, registry.Errorf(codes.Canceled, "reading the request body failed: %s", err.Error())
