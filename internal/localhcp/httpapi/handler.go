@@ -233,7 +233,7 @@ func (h *Handler) writeFailure(w http.ResponseWriter, r *http.Request, err error
 // serveCached answers a read of cachedActions from the answer cache when
 // the kept answer still holds, and otherwise runs it and keeps the answer.
 func (h *Handler) serveCached(w http.ResponseWriter, ep *endpoint, c *call) {
-	key := c.r.Method + " " + c.r.URL.RequestURI()
+	key := answerKey(ep.action, c.params)
 	// Both are taken before the read runs; see answerCache.
 	generation, now := h.cfg.DB.Generation(), h.cfg.Now()
 	if body, ok := h.answers.get(key, generation, now); ok {

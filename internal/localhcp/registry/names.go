@@ -53,9 +53,14 @@ func ValidateDescription(d string) error {
 	return nil
 }
 
-// ValidateLabels refuses empty label keys and over-long keys or values, which
-// no client can address.
+// MaxLabelsBytes bounds the keys and values of one bucket's or one build's
+// labels together, so every answer that carries them stays small.
+const MaxLabelsBytes = 64 << 10
+
+// ValidateLabels refuses empty label keys, over-long keys or values, which
+// no client can address, and labels larger than MaxLabelsBytes in all.
 func ValidateLabels(field string, labels map[string]string) error {
+	total := 0
 	for k, v := range labels {
 		if strings.TrimSpace(k) == "" {
 			return invalid("%s has an empty key; every label needs a name", field)
@@ -63,6 +68,10 @@ func ValidateLabels(field string, labels map[string]string) error {
 		if len(k) > 255 || len(v) > 1024 {
 			return invalid("%s key %s is too long: keys may have 255 bytes and values 1024", field, quoteShort(k))
 		}
+		total += len(k) + len(v)
+	}
+	if total > MaxLabelsBytes {
+		return invalid("%s hold %d bytes of keys and values; the limit is %d bytes (64 KiB) for a bucket's or a build's labels: keep fewer or shorter labels", field, total, MaxLabelsBytes)
 	}
 	return nil
 }
