@@ -28,7 +28,7 @@ func dialTLS(t *testing.T, srv *localhcp.Server) *tls.Conn {
 }
 
 // awaitAnswer reads one answer from conn, failing if none comes within
-// the deadline.
+// the deadline. The caller closes its body.
 func awaitAnswer(t *testing.T, conn net.Conn, r *bufio.Reader, within time.Duration) *http.Response {
 	t.Helper()
 	if err := conn.SetReadDeadline(time.Now().Add(within)); err != nil {
@@ -38,7 +38,6 @@ func awaitAnswer(t *testing.T, conn net.Conn, r *bufio.Reader, within time.Durat
 	if err != nil {
 		t.Fatalf("no answer within %s: %v", within, err)
 	}
-	t.Cleanup(func() { resp.Body.Close() })
 	return resp
 }
 
@@ -56,6 +55,7 @@ func TestUnparsableRequestsGetTheJSONErrorShape(t *testing.T) {
 				t.Fatal(err)
 			}
 			resp := awaitAnswer(t, conn, bufio.NewReader(conn), 10*time.Second)
+			defer resp.Body.Close()
 			var status struct {
 				Code    int    `json:"code"`
 				Message string `json:"message"`
@@ -67,7 +67,7 @@ func TestUnparsableRequestsGetTheJSONErrorShape(t *testing.T) {
 			if err := json.NewDecoder(resp.Body).Decode(&status); err != nil {
 				t.Fatalf("body is not a google.rpc.Status: %v", err)
 			}
-			if resp.StatusCode != 400 || status.Code != 3 || status.Details == nil || !strings.Contains(status.Message, "could not read the request") {
+			if resp.StatusCode != http.StatusBadRequest || status.Code != 3 || status.Details == nil || !strings.Contains(status.Message, "could not read the request") {
 				t.Fatalf("HTTP %d %+v, want HTTP 400 code 3 with a message", resp.StatusCode, status)
 			}
 		})
@@ -107,6 +107,7 @@ func TestSlowAndIdleClientsAreCutOff(t *testing.T) {
 		}()
 		start := time.Now()
 		resp := awaitAnswer(t, conn, bufio.NewReader(conn), 10*time.Second)
+		defer resp.Body.Close()
 		var answer map[string]string
 		if err := json.NewDecoder(resp.Body).Decode(&answer); err != nil {
 			t.Fatalf("body is not JSON: %v", err)
@@ -124,6 +125,7 @@ func TestSlowAndIdleClientsAreCutOff(t *testing.T) {
 			t.Fatal(err)
 		}
 		resp := awaitAnswer(t, conn, r, 10*time.Second)
+		defer resp.Body.Close()
 		if _, err := io.Copy(io.Discard, resp.Body); err != nil || resp.Close {
 			t.Fatalf("first answer: %v, close %t; want a kept-alive connection", err, resp.Close)
 		}
