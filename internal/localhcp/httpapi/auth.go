@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -125,12 +124,11 @@ const MaxTokenBodyBytes = 64 << 10
 // malformed.
 func tokenBodyError(w http.ResponseWriter, err error) {
 	var tooBig *http.MaxBytesError
-	var netErr net.Error
 	switch {
 	case errors.As(err, &tooBig):
 		oauthError(w, http.StatusRequestEntityTooLarge, "invalid_request",
 			fmt.Sprintf("the token request body is larger than %d bytes: send only grant_type and the client credentials", MaxTokenBodyBytes))
-	case errors.As(err, &netErr) && netErr.Timeout():
+	case isTimeout(err):
 		oauthError(w, http.StatusRequestTimeout, "invalid_request", "the token request body did not arrive in time: send it at once")
 	default:
 		oauthError(w, http.StatusBadRequest, "invalid_request", "the body must be application/x-www-form-urlencoded")

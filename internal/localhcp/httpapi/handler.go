@@ -283,14 +283,20 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	if errors.As(err, &tooBig) {
 		return nil, invalidArgument("request body is larger than %d bytes", MaxBodyBytes)
 	}
-	var netErr net.Error
-	if errors.As(err, &netErr) && netErr.Timeout() {
+	if isTimeout(err) {
 		return nil, registry.Errorf(codes.DeadlineExceeded, "the request body did not arrive within the server's read timeout: send it at once")
 	}
 	if err != nil {
 		return nil, registry.Errorf(codes.Canceled, "reading the request body failed: %s", err.Error())
 	}
 	return body, nil
+}
+
+// isTimeout reports whether err is a read that the server's deadline cut
+// short (see localhcp's Timeouts).
+func isTimeout(err error) bool {
+	var netErr net.Error
+	return errors.As(err, &netErr) && netErr.Timeout()
 }
 
 // injectFault delays the answer and, at the configured rate, replaces it
