@@ -245,3 +245,25 @@ func TestTokenEndpointRequestErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestTokenEndpointRefusesALargeBodyAsTooLarge: a body over the bound is
+// named as too large (413, in the token endpoint's error shape), not as a
+// malformed form.
+func TestTokenEndpointRefusesALargeBodyAsTooLarge(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t, localhcp.Options{})
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+	body := "grant_type=client_credentials&padding=" + strings.Repeat("x", 2<<20)
+	resp, err := client.Post(srv.URL()+"/oauth2/token", "application/x-www-form-urlencoded", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var answer map[string]string
+	if err := json.NewDecoder(resp.Body).Decode(&answer); err != nil {
+		t.Fatalf("body is not JSON: %v", err)
+	}
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || answer["error"] != "invalid_request" || !strings.Contains(answer["error_description"], "larger than 65536 bytes") {
+		t.Fatalf("HTTP %d %v, want 413 invalid_request naming the limit", resp.StatusCode, answer)
+	}
+}

@@ -1,6 +1,7 @@
 package localhcp_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -126,4 +127,38 @@ func bucketNames(bs []*models.HashicorpCloudPacker20230101Bucket) string {
 		names[i] = b.Name
 	}
 	return strings.Join(names, ",")
+}
+
+// TestLabelsAreBoundedInTotal: a bucket's or a build's labels may hold
+// 64 KiB of keys and values in all, so no answer carrying them grows
+// without bound.
+func TestLabelsAreBoundedInTotal(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t, localhcp.Options{})
+	c := clientsFor(t, srv, "contributor")
+	labels := func(n int) map[string]string {
+		m := map[string]string{}
+		for i := range n {
+			m[fmt.Sprintf("label-%03d", i)] = strings.Repeat("v", 1000)
+		}
+		return m
+	}
+	check(c.createBucket("labelled", "", labels(60))).ok(t)
+	tooMany := labels(70)
+	wantLimit := func(t *testing.T, err error) {
+		t.Helper()
+		if msg := wantCode(t, err, 400, 3); !strings.Contains(msg, "the limit is 65536 bytes") {
+			t.Fatalf("message %q does not name the limit", msg)
+		}
+	}
+	t.Run("create bucket", func(t *testing.T) { wantLimit(t, check(c.createBucket("over", "", tooMany)).err) })
+	t.Run("update bucket", func(t *testing.T) { wantLimit(t, check(c.updateBucket("labelled", "", tooMany)).err) })
+	check(c.createVersion("labelled", "fp-1")).ok(t)
+	t.Run("create build", func(t *testing.T) {
+		wantLimit(t, check(c.createBuild("labelled", "fp-1", &models.HashicorpCloudPacker20230101CreateBuildBody{ComponentType: "null.a", Labels: tooMany})).err)
+	})
+	b := check(c.createBuild("labelled", "fp-1", &models.HashicorpCloudPacker20230101CreateBuildBody{ComponentType: "null.b"})).ok(t)
+	t.Run("update build", func(t *testing.T) {
+		wantLimit(t, check(c.updateBuild("labelled", "fp-1", b.ID, &models.HashicorpCloudPacker20230101UpdateBuildBody{Labels: tooMany})).err)
+	})
 }

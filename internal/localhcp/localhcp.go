@@ -50,6 +50,40 @@ type Options struct {
 	// Logger receives one line per request; nil discards. It never sees a
 	// secret or a token.
 	Logger *slog.Logger
+	// Timeouts bounds how long a connection may hold the server; zero
+	// fields take their defaults.
+	Timeouts Timeouts
+}
+
+// Timeouts bounds the time a client may take, so slow or idle connections
+// cannot pile up.
+type Timeouts struct {
+	// ReadHeader is the time to send a request's headers; default 10 s.
+	ReadHeader time.Duration
+	// Read is the time to send a whole request, body included (a token
+	// request, an SBOM upload); default 30 s.
+	Read time.Duration
+	// Write is the time from the end of a request's headers to the end of
+	// its answer; default 2 min, which leaves room for injected latency.
+	Write time.Duration
+	// Idle is how long a keep-alive connection may wait for its next
+	// request; default 2 min, longer than Go clients' own 90 s, so a client
+	// normally closes first and never reuses a connection the server is
+	// closing.
+	Idle time.Duration
+}
+
+func (t Timeouts) withDefaults() Timeouts {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&t.ReadHeader, 10*time.Second)
+	def(&t.Read, 30*time.Second)
+	def(&t.Write, 2*time.Minute)
+	def(&t.Idle, 2*time.Minute)
+	return t
 }
 
 // Faults is fault injection for resilience tests.
@@ -166,12 +200,16 @@ func (s *Server) prepare(cert tls.Certificate) error {
 		Now: s.opts.Now, Logger: s.opts.Logger,
 	})
 	s.handler.SetFaults(httpapi.Faults(s.opts.Faults))
+	t := s.opts.Timeouts.withDefaults()
 	s.http = &http.Server{
 		Handler:           s.handler,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: t.ReadHeader,
+		ReadTimeout:       t.Read,
+		WriteTimeout:      t.Write,
+		IdleTimeout:       t.Idle,
 		ErrorLog:          slog.NewLogLogger(s.opts.Logger.Handler(), slog.LevelWarn),
 	}
-	tlsLn := tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+	tlsLn := jsonErrorListener{tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})}
 	go func() {
 		defer close(s.served)
 		if err := s.http.Serve(tlsLn); err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -1,6 +1,7 @@
 package localhcp_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/hcp-sdk-go/clients/cloud-operation/stable/2020-05-05/client/operation_service"
@@ -77,8 +78,17 @@ func TestRunTaskAndEnforcedBlocksAndSBOM(t *testing.T) {
 	if err != nil || api.Payload.APIURL == "" || len(api.Payload.HmacKey) < 32 {
 		t.Fatalf("run task api = %+v, %v", api, err)
 	}
+	// HCP gives viewers no part in managing the registry, and the HMAC
+	// key is its secret: a viewer may neither read nor regenerate it.
+	viewer := clientsFor(t, srv, "viewer")
+	_, err = viewer.pk.PackerServiceGetRegistryTFCRunTaskAPI(rt, nil)
+	if msg := wantCode(t, err, 403, 7); !strings.Contains(msg, "HMAC key") {
+		t.Fatalf("viewer's refusal %q does not say why", msg)
+	}
 	regen := ps.NewPackerServiceRegenerateTFCRunTaskHmacKeyParams()
 	regen.LocationOrganizationID, regen.LocationProjectID = c.org, c.project
+	_, err = viewer.pk.PackerServiceRegenerateTFCRunTaskHmacKey(regen, nil)
+	wantCode(t, err, 403, 7)
 	key, err := c.pk.PackerServiceRegenerateTFCRunTaskHmacKey(regen, nil)
 	if err != nil || key.Payload.HmacKey == api.Payload.HmacKey {
 		t.Fatalf("regenerate = %+v, %v", key, err)

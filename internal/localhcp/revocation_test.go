@@ -223,6 +223,30 @@ func TestRevocationInputErrors(t *testing.T) {
 	}
 }
 
+// TestRevokeInBeyondTheBoundIsRefused sends durations whose nanoseconds do
+// not fit in 64 bits: they must be refused, not wrap around into a date in
+// the past (an immediate revocation) or the near future.
+func TestRevokeInBeyondTheBoundIsRefused(t *testing.T) {
+	t.Parallel()
+	srv, _, c := revocationServer(t)
+	v1 := pub(t, srv, publish.Options{Bucket: "far"})
+	check(c.createChannel("far", "stable", v1.Fingerprint, false)).ok(t)
+	for _, in := range []string{"200000d", "213504d", "3000000h"} {
+		t.Run(in, func(t *testing.T) {
+			msg := wantCode(t, check(c.updateVersion("far", v1.Fingerprint, &models.HashicorpCloudPacker20230101UpdateVersionBody{RevokeIn: in})).err, 400, 3)
+			if !strings.Contains(msg, `"`+in+`"`) || !strings.Contains(msg, "36500d") {
+				t.Fatalf("message %q does not name the value and the limit", msg)
+			}
+		})
+	}
+	if v := check(c.getVersion("far", v1.Fingerprint)).ok(t); status(v) != "VERSION_ACTIVE" || !v.RevokeAt.IsZero() && v.RevokeAt.String() != "0001-01-01T00:00:00.000Z" {
+		t.Fatalf("after the refusals the version is %s with revoke_at %s, want it untouched", status(v), v.RevokeAt)
+	}
+	if ch := check(c.getChannel("far", "stable")).ok(t); ch.Version == nil || ch.Version.Fingerprint != v1.Fingerprint {
+		t.Fatalf("stable moved to %+v", ch.Version)
+	}
+}
+
 func TestRevocationIsInheritedByDescendants(t *testing.T) {
 	t.Parallel()
 	srv, _, c := revocationServer(t)

@@ -217,3 +217,82 @@ func TestUpdateVersionComplete(t *testing.T) {
 	}
 	wantCode(t, check(c.updateVersion("manual", "m1", &models.HashicorpCloudPacker20230101UpdateVersionBody{})).err, 400, 3)
 }
+
+// TestDeleteBuildKeepsVersionInvariants: a complete version never loses its
+// last build (channels would serve a version without artifacts), and an
+// incomplete version completes when the build it was waiting for is
+// deleted.
+func TestDeleteBuildKeepsVersionInvariants(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t, localhcp.Options{})
+	c := clientsFor(t, srv, "contributor")
+	v1 := pub(t, srv, publish.Options{Bucket: "del"})
+	check(c.createChannel("del", "stable", v1.Fingerprint, false)).ok(t)
+
+	msg := wantCode(t, c.deleteBuild("del", v1.Fingerprint, v1.BuildIDs[0]), 400, 9)
+	for _, want := range []string{v1.BuildIDs[0], v1.Fingerprint, `"stable"`, "delete the version"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message %q does not mention %s", msg, want)
+		}
+	}
+	if builds := check(c.listBuilds("del", v1.Fingerprint)).ok(t); len(builds) != 1 {
+		t.Fatalf("the refused delete left %d builds", len(builds))
+	}
+
+	// An incomplete version with one build done and one not started.
+	check(c.createVersion("del", "fp-2")).ok(t)
+	pending := check(c.createBuild("del", "fp-2", &models.HashicorpCloudPacker20230101CreateBuildBody{ComponentType: "azure-arm.ubuntu"})).ok(t)
+	check(c.createBuild("del", "fp-2", &models.HashicorpCloudPacker20230101CreateBuildBody{
+		ComponentType: "amazon-ebs.ubuntu", Platform: "aws",
+		Status: buildStatus(models.HashicorpCloudPacker20230101BuildStatusBUILDDONE), Artifacts: artifact("ami-2", "us-east-1"),
+	})).ok(t)
+	if v := check(c.getVersion("del", "fp-2")).ok(t); v.Name != "v0" || status(v) != "VERSION_INCOMPLETE" {
+		t.Fatalf("before the delete: %s %s", v.Name, status(v))
+	}
+	if err := c.deleteBuild("del", "fp-2", pending.ID); err != nil {
+		t.Fatalf("delete the unfinished build: %v", err)
+	}
+	if v := check(c.getVersion("del", "fp-2")).ok(t); v.Name != "v2" || status(v) != "VERSION_ACTIVE" || len(v.Builds) != 1 {
+		t.Fatalf("after the delete: %s %s with %d builds, want v2 VERSION_ACTIVE with 1", v.Name, status(v), len(v.Builds))
+	}
+	if latest := check(c.getChannel("del", "latest")).ok(t); latest.Version == nil || latest.Version.Fingerprint != "fp-2" {
+		t.Fatalf("latest = %+v, want it on the version the delete completed", latest.Version)
+	}
+
+	// The only build of an incomplete version may go: nothing serves it.
+	check(c.createVersion("del", "fp-3")).ok(t)
+	only := check(c.createBuild("del", "fp-3", &models.HashicorpCloudPacker20230101CreateBuildBody{ComponentType: "null.example"})).ok(t)
+	if err := c.deleteBuild("del", "fp-3", only.ID); err != nil {
+		t.Fatalf("delete the only build of an incomplete version: %v", err)
+	}
+	if v := check(c.getVersion("del", "fp-3")).ok(t); v.Name != "v0" || status(v) != "VERSION_RUNNING" || len(v.Builds) != 0 {
+		t.Fatalf("incomplete version after the delete: %s %s with %d builds", v.Name, status(v), len(v.Builds))
+	}
+}
+
+// TestRegionOnlyArtifacts: HCP records an artifact with a region and no
+// external_identifier; one with neither field is refused.
+func TestRegionOnlyArtifacts(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t, localhcp.Options{})
+	c := clientsFor(t, srv, "contributor")
+	check(c.createBucket("regions", "", nil)).ok(t)
+	check(c.createVersion("regions", "fp-1")).ok(t)
+	msg := wantCode(t, check(c.createBuild("regions", "fp-1", &models.HashicorpCloudPacker20230101CreateBuildBody{
+		ComponentType: "null.empty", Artifacts: artifact("", " "),
+	})).err, 400, 3)
+	if !strings.Contains(msg, "artifacts[0]") {
+		t.Fatalf("message %q does not name the artifact", msg)
+	}
+	check(c.createBuild("regions", "fp-1", &models.HashicorpCloudPacker20230101CreateBuildBody{
+		ComponentType: "null.example", Platform: "aws", Artifacts: artifact("", "us-east-1"),
+		Status: buildStatus(models.HashicorpCloudPacker20230101BuildStatusBUILDDONE),
+	})).ok(t)
+	v := check(c.getVersion("regions", "fp-1")).ok(t)
+	if status(v) != "VERSION_ACTIVE" || len(v.Builds) != 1 || len(v.Builds[0].Artifacts) != 1 {
+		t.Fatalf("version = %s with builds %+v", status(v), v.Builds)
+	}
+	if a := v.Builds[0].Artifacts[0]; a.ExternalIdentifier != "" || a.Region != "us-east-1" {
+		t.Fatalf("artifact = %+v, want region us-east-1 and no external_identifier", a)
+	}
+}

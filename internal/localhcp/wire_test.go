@@ -133,6 +133,9 @@ func TestMalformedBodiesGetCode3NamingTheField(t *testing.T) {
 		{"over-long name", "PUT", "/buckets", `{"name":"` + strings.Repeat("n", 5000) + `"}`, "bucket_name"},
 		{"bad page size", "GET", "/buckets?pagination.page_size=-1", ``, "page_size"},
 		{"bad sort", "GET", "/buckets?sorting.order_by=name+sideways", ``, "direction"},
+		{"too many sort terms", "GET", "/buckets?sorting.order_by=" + strings.Repeat("name,", 9), ``, "more than 8 terms"},
+		{"too many sort parameters", "GET", "/buckets/bodies/versions?" + strings.Repeat("sorting.order_by=name&", 9), ``, "more than 8 terms"},
+		{"over-long sort", "GET", "/buckets?sorting.order_by=name" + strings.Repeat("+", 300), ``, "the limit is 256"},
 		{"bad ancestry type", "GET", "/buckets/bodies/ancestry?type=COUSINS", ``, "type"},
 		{"bad rollback flag", "DELETE", "/buckets/bodies/versions/x?rollback_channels=maybe", ``, "rollback_channels"},
 	}

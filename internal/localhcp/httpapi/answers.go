@@ -2,6 +2,10 @@ package httpapi
 
 import (
 	"context"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -9,7 +13,9 @@ import (
 
 // cachedActions are the reads whose answers the handler keeps: the ones a
 // Terraform plan makes once per lookup, and make again in every plan of
-// every workspace.
+// every workspace. Each reads only its path, never its query, which is why
+// answerKey leaves the query out; an action that reads its query must not
+// be added here without adding what it reads to the key.
 var cachedActions = map[string]bool{
 	"packer.buckets.get":   true,
 	"packer.channels.get":  true,
@@ -17,8 +23,26 @@ var cachedActions = map[string]bool{
 	"packer.versions.get":  true,
 }
 
-// maxKeptAnswers bounds the cache; when it is full it starts afresh.
-const maxKeptAnswers = 4096
+// Bounds of the answer cache. maxKeptBytes bounds the bytes of the kept
+// answers and their keys together; an answer larger than
+// maxKeptAnswerBytes is not kept, so one cannot crowd out the others.
+const (
+	maxKeptBytes       = 16 << 20
+	maxKeptAnswerBytes = 1 << 20
+)
+
+// answerKey names what an answer of a cached action depends on: the action
+// and its path parameters (organization, project, bucket, channel,
+// fingerprint). The query is left out, so parameters no cached action
+// reads cannot make new entries.
+func answerKey(action string, params map[string]string) string {
+	var b strings.Builder
+	b.WriteString(action)
+	for _, name := range slices.Sorted(maps.Keys(params)) {
+		b.WriteString(" " + name + "=" + strconv.Quote(params[name]))
+	}
+	return b.String()
+}
 
 // answerCache keeps the bytes of recent answers to cachedActions, so a
 // repeated read costs no SQL and no encoding. An answer is served again
@@ -30,11 +54,18 @@ const maxKeptAnswers = 4096
 //     way answers change without a write: a scheduled revocation taking
 //     effect), nor gone back before the read.
 //
-// Answers do not depend on who asks: authentication, role checks and fault
-// injection all happen before the cache is consulted.
+// Every kept answer belongs to one generation: answers of an older one can
+// never be served again, so the cache forgets them all as soon as it sees
+// a newer generation. Answers do not depend on who asks: authentication,
+// role checks and fault injection all happen before the cache is
+// consulted.
 type answerCache struct {
 	mu      sync.Mutex
 	answers map[string]keptAnswer
+	// generation is the store generation of every kept answer; bytes is
+	// their size with their keys.
+	generation uint64
+	bytes      int
 	// pending is the earliest pending revocation as of generation
 	// pendingGen; only a write can change it, so it is looked up once per
 	// generation.
@@ -56,6 +87,7 @@ type keptAnswer struct {
 
 func (c *answerCache) get(key string, generation uint64, now time.Time) ([]byte, bool) {
 	c.mu.Lock()
+	c.forgetOlderThan(generation)
 	a, ok := c.answers[key]
 	c.mu.Unlock()
 	if !ok || a.generation != generation || now.Before(a.from) || (!a.until.IsZero() && !now.Before(a.until)) {
@@ -66,12 +98,44 @@ func (c *answerCache) get(key string, generation uint64, now time.Time) ([]byte,
 }
 
 func (c *answerCache) put(key string, a keptAnswer) {
+	size := len(key) + len(a.body)
+	if size > maxKeptAnswerBytes {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.answers == nil || len(c.answers) >= maxKeptAnswers {
+	c.forgetOlderThan(a.generation)
+	if a.generation != c.generation {
+		return // a newer write has ended: this answer is already out of date
+	}
+	if old, ok := c.answers[key]; ok {
+		c.forget(key, old)
+	}
+	for k, old := range c.answers {
+		if c.bytes+size <= maxKeptBytes {
+			break
+		}
+		c.forget(k, old) // map order is unspecified: an arbitrary answer goes
+	}
+	if c.answers == nil {
 		c.answers = map[string]keptAnswer{}
 	}
 	c.answers[key] = a
+	c.bytes += size
+}
+
+// forgetOlderThan drops every kept answer when generation is newer than
+// theirs. The caller holds mu.
+func (c *answerCache) forgetOlderThan(generation uint64) {
+	if generation > c.generation {
+		c.answers, c.bytes, c.generation = nil, 0, generation
+	}
+}
+
+// forget drops one kept answer. The caller holds mu.
+func (c *answerCache) forget(key string, a keptAnswer) {
+	delete(c.answers, key)
+	c.bytes -= len(key) + len(a.body)
 }
 
 // pendingRevocation returns the earliest pending revocation as of

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -29,21 +30,54 @@ func TestAnswerCacheConditions(t *testing.T) {
 	}{
 		{"same generation, in time", "k", 7, t0.Add(time.Minute), true},
 		{"at the moment of the read", "k", 7, t0, true},
-		{"a write ended since", "k", 8, t0.Add(time.Minute), false},
 		{"the pending revocation is due", "k", 7, t0.Add(time.Hour), false},
 		{"the clock went back before the read", "k", 7, t0.Add(-time.Second), false},
 		{"no pending revocation: no end", "open", 7, t0.Add(1000 * time.Hour), true},
 		{"never kept", "other", 7, t0, false},
+		{"a read that began before the answer's generation", "k", 6, t0, false},
+		{"a write ended since", "k", 8, t0.Add(time.Minute), false},
+		{"after a write, nothing of the older generation", "open", 7, t0, false},
 	} {
 		if _, hit := c.get(tc.key, tc.gen, tc.now); hit != tc.hit {
 			t.Errorf("%s: hit = %t, want %t", tc.name, hit, tc.hit)
 		}
 	}
-	for i := range maxKeptAnswers + 1 {
-		c.put(strings.Repeat("x", i+1), keptAnswer{generation: 7, from: t0})
+	if len(c.answers) != 0 || c.bytes != 0 {
+		t.Fatalf("after a newer generation the cache still holds %d answers, %d bytes", len(c.answers), c.bytes)
 	}
-	if n := len(c.answers); n > maxKeptAnswers {
-		t.Fatalf("cache holds %d answers, bound is %d", n, maxKeptAnswers)
+	c.put("late", keptAnswer{body: []byte("c"), generation: 7, from: t0})
+	if _, hit := c.get("late", 7, t0); hit {
+		t.Fatal("an answer of an older generation was kept after a newer one was seen")
+	}
+}
+
+// keptBytes recounts what the cache holds, independently of its own
+// accounting.
+func keptBytes(c *answerCache) int {
+	n := 0
+	for k, a := range c.answers {
+		n += len(k) + len(a.body)
+	}
+	return n
+}
+
+func TestAnswerCacheStaysWithinItsByteBound(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	var c answerCache
+	body := make([]byte, maxKeptAnswerBytes-64)
+	for i := range 4 * maxKeptBytes / maxKeptAnswerBytes {
+		c.put(fmt.Sprintf("answer %d", i), keptAnswer{body: body, generation: 1, from: t0})
+		if held := keptBytes(&c); held != c.bytes || held > maxKeptBytes {
+			t.Fatalf("after %d answers the cache holds %d bytes (accounted %d), bound %d", i+1, held, c.bytes, maxKeptBytes)
+		}
+	}
+	if len(c.answers) == 0 {
+		t.Fatal("the cache kept nothing")
+	}
+	c.put("huge", keptAnswer{body: make([]byte, maxKeptAnswerBytes+1), generation: 1, from: t0})
+	if _, hit := c.get("huge", 1, t0); hit {
+		t.Fatal("an answer over maxKeptAnswerBytes was kept")
 	}
 }
 
@@ -242,5 +276,33 @@ func TestPendingRevocationIsLookedUpOncePerGeneration(t *testing.T) {
 	got, _, _ := c.pendingRevocation(ctx, 6, lookup)
 	if calls != 2 || !got.Equal(at.Add(2*time.Hour)) {
 		t.Fatalf("after a write: %d lookups, %s; want a second lookup and its answer", calls, got)
+	}
+}
+
+// TestDistinctQueriesShareOneCachedAnswer replays the attack of distinct,
+// ignored query parameters on a large answer: every read is served, the
+// cache keeps one answer for them all and stays within its byte bound.
+func TestDistinctQueriesShareOneCachedAnswer(t *testing.T) {
+	t.Parallel()
+	f := newHandlerFixture(t)
+	labels := map[string]string{}
+	for i := 0; len(labels)*1030 < registry.MaxLabelsBytes-1030; i++ {
+		labels[fmt.Sprintf("k%04d", i)] = strings.Repeat("v", 1024)
+	}
+	if _, err := f.svc.CreateBucket(context.Background(), f.loc, "p1", registry.BucketInput{Name: "big", Labels: labels}); err != nil {
+		t.Fatal(err)
+	}
+	const reads = 200
+	for i := range reads {
+		if st, body := f.get(fmt.Sprintf("/buckets/big?dummy%d=%d", i, i)); st != 200 || len(body) < 60_000 {
+			t.Fatalf("read %d: %d, %d bytes", i, st, len(body))
+		}
+	}
+	f.h.answers.mu.Lock()
+	n, held := len(f.h.answers.answers), keptBytes(&f.h.answers)
+	f.h.answers.mu.Unlock()
+	if n != 1 || held > maxKeptBytes || f.h.answers.hits.Load() != reads-1 {
+		t.Fatalf("%d distinct queries: %d kept answers, %d bytes, %d hits; want 1 answer within %d bytes and %d hits",
+			reads, n, held, f.h.answers.hits.Load(), maxKeptBytes, reads-1)
 	}
 }

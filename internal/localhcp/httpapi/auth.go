@@ -7,6 +7,8 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -59,9 +61,9 @@ func (a *authenticator) serveToken(w http.ResponseWriter, r *http.Request) {
 		oauthError(w, http.StatusMethodNotAllowed, "invalid_request", "use POST for the token endpoint")
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	r.Body = http.MaxBytesReader(w, r.Body, MaxTokenBodyBytes)
 	if err := r.ParseForm(); err != nil {
-		oauthError(w, http.StatusBadRequest, "invalid_request", "the body must be application/x-www-form-urlencoded")
+		tokenBodyError(w, err)
 		return
 	}
 	if gt := r.PostForm.Get("grant_type"); gt != "client_credentials" {
@@ -111,6 +113,26 @@ func (a *authenticator) serveToken(w http.ResponseWriter, r *http.Request) {
 		"expires_in":   int64(a.ttl / time.Second),
 	})
 	_, _ = w.Write(body)
+}
+
+// MaxTokenBodyBytes bounds a token request: a grant type and a client's
+// credentials fit many times over.
+const MaxTokenBodyBytes = 64 << 10
+
+// tokenBodyError answers a token request whose body could not be read as a
+// form: too large, too slow (the server's read deadline passed) or
+// malformed.
+func tokenBodyError(w http.ResponseWriter, err error) {
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		oauthError(w, http.StatusRequestEntityTooLarge, "invalid_request",
+			fmt.Sprintf("the token request body is larger than %d bytes: send only grant_type and the client credentials", MaxTokenBodyBytes))
+	case isTimeout(err):
+		oauthError(w, http.StatusRequestTimeout, "invalid_request", "the token request body did not arrive in time: send it at once")
+	default:
+		oauthError(w, http.StatusBadRequest, "invalid_request", "the body must be application/x-www-form-urlencoded")
+	}
 }
 
 // basicCredentials reads HTTP Basic credentials whose parts were

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strconv"
 	"sync/atomic"
@@ -232,7 +233,7 @@ func (h *Handler) writeFailure(w http.ResponseWriter, r *http.Request, err error
 // serveCached answers a read of cachedActions from the answer cache when
 // the kept answer still holds, and otherwise runs it and keeps the answer.
 func (h *Handler) serveCached(w http.ResponseWriter, ep *endpoint, c *call) {
-	key := c.r.Method + " " + c.r.URL.RequestURI()
+	key := answerKey(ep.action, c.params)
 	// Both are taken before the read runs; see answerCache.
 	generation, now := h.cfg.DB.Generation(), h.cfg.Now()
 	if body, ok := h.answers.get(key, generation, now); ok {
@@ -282,10 +283,20 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	if errors.As(err, &tooBig) {
 		return nil, invalidArgument("request body is larger than %d bytes", MaxBodyBytes)
 	}
+	if isTimeout(err) {
+		return nil, registry.Errorf(codes.DeadlineExceeded, "the request body did not arrive within the server's read timeout: send it at once")
+	}
 	if err != nil {
 		return nil, registry.Errorf(codes.Canceled, "reading the request body failed: %s", err.Error())
 	}
 	return body, nil
+}
+
+// isTimeout reports whether err is a read that the server's deadline cut
+// short (see localhcp's Timeouts).
+func isTimeout(err error) bool {
+	var netErr net.Error
+	return errors.As(err, &netErr) && netErr.Timeout()
 }
 
 // injectFault delays the answer and, at the configured rate, replaces it

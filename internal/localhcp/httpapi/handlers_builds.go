@@ -84,7 +84,7 @@ func updateBuild(h *Handler, c *call) (any, error) {
 }
 
 func deleteBuild(h *Handler, c *call) (any, error) {
-	if err := h.cfg.Service.DeleteBuild(c.ctx, c.loc, c.param("bucket"), c.param("fingerprint"), c.param("build")); err != nil {
+	if err := h.cfg.Service.DeleteBuild(c.ctx, c.loc, c.author(), c.param("bucket"), c.param("fingerprint"), c.param("build")); err != nil {
 		return nil, err
 	}
 	return struct{}{}, nil

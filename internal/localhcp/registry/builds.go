@@ -38,9 +38,12 @@ func (in *BuildInput) validate() error {
 	if in.ParentChannelID != "" && in.ParentVersionID == "" {
 		return invalid("parent_channel_id is set without parent_version_id: send both, or neither")
 	}
+	// HCP records an artifact with only a region (clients publish such
+	// artifacts for builds without a cloud image id); one with neither
+	// field says nothing.
 	for i, a := range in.Artifacts {
-		if strings.TrimSpace(a.ExternalIdentifier) == "" {
-			return invalid("artifacts[%d].external_identifier is empty: every artifact needs the cloud's image id", i)
+		if strings.TrimSpace(a.ExternalIdentifier) == "" && strings.TrimSpace(a.Region) == "" {
+			return invalid("artifacts[%d] has neither external_identifier nor region: send the cloud's image id, its region, or both", i)
 		}
 	}
 	return ValidateLabels("labels", in.Labels)
@@ -204,11 +207,24 @@ func (s *Service) UpdateBuild(ctx context.Context, loc Loc, author, bucketName, 
 	return out, err
 }
 
-// DeleteBuild removes a build; the version's status follows from the rest.
-func (s *Service) DeleteBuild(ctx context.Context, loc Loc, bucketName, fingerprint, buildID string) error {
+// DeleteBuild removes a build. A complete version keeps at least one build,
+// so the only build of a complete version is refused: what channels and
+// `latest` serve must have artifacts. An incomplete version whose remaining
+// builds are all done completes here, as if its last build had just
+// finished.
+func (s *Service) DeleteBuild(ctx context.Context, loc Loc, author, bucketName, fingerprint, buildID string) error {
 	return s.write(ctx, func(tx Tx, now time.Time) error {
-		_, v, build, err := s.build(tx, loc, bucketName, fingerprint, buildID)
+		b, v, build, err := s.build(tx, loc, bucketName, fingerprint, buildID)
 		if err != nil {
+			return err
+		}
+		if !v.Complete() {
+			if err := tx.DeleteBuild(build.ID); err != nil {
+				return err
+			}
+			return s.completeIfDone(tx, b, v, now, author)
+		}
+		if err := s.keepsABuild(tx, b, v, build); err != nil {
 			return err
 		}
 		if err := tx.DeleteBuild(build.ID); err != nil {
@@ -217,6 +233,25 @@ func (s *Service) DeleteBuild(ctx context.Context, loc Loc, bucketName, fingerpr
 		v.UpdatedAt = now
 		return tx.UpdateVersion(v)
 	})
+}
+
+// keepsABuild refuses to delete build when it is the only one of the
+// complete version v.
+func (s *Service) keepsABuild(tx Tx, b *Bucket, v *Version, build *Build) error {
+	builds, err := tx.Builds(v.ID)
+	if err != nil || len(builds) > 1 {
+		return err
+	}
+	served := ""
+	channels, err := tx.ChannelsOnVersion(v.ID)
+	if err != nil {
+		return err
+	}
+	if len(channels) > 0 {
+		served = ", served by channel " + channelNames(channels) + ","
+	}
+	return precondition("build %s (%q) is the only build of version %s (%s) of bucket %q%s and a complete version keeps at least one build: delete the version instead (with rollback_channels=true to move its channels back)",
+		build.ID, build.ComponentType, v.Fingerprint, v.Name(), b.Name, served)
 }
 
 // SBOMInput is UploadSbom's input.

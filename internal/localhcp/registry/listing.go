@@ -55,15 +55,33 @@ type orderTerm struct {
 	desc  bool
 }
 
+// Bounds of sorting.order_by. Three fields can be sorted by, so a longer
+// list only repeats them; the bounds keep a request's sorting work small
+// whatever a client sends.
+const (
+	MaxOrderByTerms = 8
+	MaxOrderByBytes = 256
+)
+
 // parseOrderBy reads sorting.order_by values ("name", "created_at desc";
 // several may be comma-separated) against the fields localhcp can sort by.
 func parseOrderBy(values []string) ([]orderTerm, error) {
+	size := 0
+	for _, v := range values {
+		size += len(v)
+	}
+	if size > MaxOrderByBytes {
+		return nil, invalid("sorting.order_by is %d bytes long; the limit is %d: sort by name, created_at or updated_at, each at most once", size, MaxOrderByBytes)
+	}
 	var terms []orderTerm
 	for _, v := range values {
 		for _, part := range strings.Split(v, ",") {
 			fields := strings.Fields(part)
 			if len(fields) == 0 {
 				continue
+			}
+			if len(terms) == MaxOrderByTerms {
+				return nil, invalid("sorting.order_by has more than %d terms: sort by name, created_at or updated_at, each at most once", MaxOrderByTerms)
 			}
 			t := orderTerm{field: fields[0]}
 			switch t.field {

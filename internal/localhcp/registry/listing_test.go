@@ -1,8 +1,11 @@
 package registry
 
 import (
+	"strings"
 	"testing"
 	"time"
+
+	"google.golang.org/grpc/codes"
 )
 
 func TestPaginate(t *testing.T) {
@@ -92,6 +95,25 @@ func TestSortBy(t *testing.T) {
 	for _, bad := range [][]string{{"size"}, {"name up"}, {"name asc extra"}} {
 		if err := sortBy(items(), bad, nil, keys); err == nil {
 			t.Errorf("order_by %q accepted", bad)
+		}
+	}
+}
+
+func TestParseOrderByBounds(t *testing.T) {
+	t.Parallel()
+	terms := func(n int) []string { return strings.Split(strings.Repeat("name,", n-1)+"name", ",") }
+	if got, err := parseOrderBy(terms(MaxOrderByTerms)); err != nil || len(got) != MaxOrderByTerms {
+		t.Fatalf("%d terms: %d parsed, %v", MaxOrderByTerms, len(got), err)
+	}
+	for name, values := range map[string][]string{
+		"one term too many":           terms(MaxOrderByTerms + 1),
+		"too many in one value":       {strings.Repeat("name,", MaxOrderByTerms+1)},
+		"a hundred thousand terms":    terms(100_000),
+		"padding beyond the size":     {"name" + strings.Repeat(" ", MaxOrderByBytes)},
+		"empty terms beyond the size": {strings.Repeat(",", MaxOrderByBytes+1)},
+	} {
+		if _, err := parseOrderBy(values); err == nil || CodeOf(err) != codes.InvalidArgument {
+			t.Errorf("%s: err = %v, want InvalidArgument", name, err)
 		}
 	}
 }

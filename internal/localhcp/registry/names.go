@@ -53,9 +53,14 @@ func ValidateDescription(d string) error {
 	return nil
 }
 
-// ValidateLabels refuses empty label keys and over-long keys or values, which
-// no client can address.
+// MaxLabelsBytes bounds the keys and values of one bucket's or one build's
+// labels together, so every answer that carries them stays small.
+const MaxLabelsBytes = 64 << 10
+
+// ValidateLabels refuses empty label keys, over-long keys or values, which
+// no client can address, and labels larger than MaxLabelsBytes in all.
 func ValidateLabels(field string, labels map[string]string) error {
+	total := 0
 	for k, v := range labels {
 		if strings.TrimSpace(k) == "" {
 			return invalid("%s has an empty key; every label needs a name", field)
@@ -63,14 +68,26 @@ func ValidateLabels(field string, labels map[string]string) error {
 		if len(k) > 255 || len(v) > 1024 {
 			return invalid("%s key %s is too long: keys may have 255 bytes and values 1024", field, quoteShort(k))
 		}
+		total += len(k) + len(v)
+	}
+	if total > MaxLabelsBytes {
+		return invalid("%s hold %d bytes of keys and values; the limit is %d bytes (64 KiB) for a bucket's or a build's labels: keep fewer or shorter labels", field, total, MaxLabelsBytes)
 	}
 	return nil
 }
+
+// MaxRevokeIn is the furthest a revoke_in may schedule a revocation: 100
+// years of 365 days.
+const MaxRevokeIn = 36500 * 24 * time.Hour
+
+// maxRevokeInText is MaxRevokeIn in revoke_in's own notation.
+const maxRevokeInText = "36500d"
 
 // ParseRevokeIn parses UpdateVersion's revoke_in: a sequence of decimal
 // numbers with units d, h, m or s ("30d", "2h45m", "0s").
 func ParseRevokeIn(s string) (time.Duration, error) {
 	bad := invalid("revoke_in %s is invalid: use a duration such as \"30d\", \"2h45m\" or \"0s\" (units d, h, m, s)", quoteShort(s))
+	tooFar := invalid("revoke_in %s is too far in the future: the limit is %s (100 years); schedule the revocation sooner", quoteShort(s), maxRevokeInText)
 	if s == "" {
 		return 0, bad
 	}
@@ -101,10 +118,13 @@ func ParseRevokeIn(s string) (time.Duration, error) {
 		default:
 			return 0, bad
 		}
-		total += time.Duration(n) * unit
-		// Beyond a century the sum could overflow; nobody schedules that far.
-		if total > 100*365*24*time.Hour {
-			return 0, invalid("revoke_in %s is too far in the future: the limit is 100 years", quoteShort(s))
+		// Each term is checked against the bound before it is multiplied
+		// and added, so neither the product nor the sum can wrap around.
+		if time.Duration(n) > MaxRevokeIn/unit {
+			return 0, tooFar
+		}
+		if total += time.Duration(n) * unit; total > MaxRevokeIn {
+			return 0, tooFar
 		}
 		rest = rest[i+1:]
 	}

@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -67,6 +68,26 @@ func TestParseRevokeIn(t *testing.T) {
 	for _, in := range []string{"", "5", "h", "1w", "-1h", "1.5h", "1h ", "99999999999h", "36500d1d"} {
 		if _, err := ParseRevokeIn(in); err == nil || CodeOf(err) != codes.InvalidArgument {
 			t.Errorf("ParseRevokeIn(%q) = %v, want an InvalidArgument error", in, err)
+		}
+	}
+	if got, err := ParseRevokeIn("36500d"); err != nil || got != MaxRevokeIn {
+		t.Errorf("ParseRevokeIn at the bound = %v, %v; want %v", got, err, MaxRevokeIn)
+	}
+}
+
+// TestParseRevokeInRefusesBeyondTheBound covers durations whose product or
+// sum overflows time.Duration: they must be refused, never wrap around into
+// the past or the near future.
+func TestParseRevokeInRefusesBeyondTheBound(t *testing.T) {
+	t.Parallel()
+	for _, in := range []string{"200000d", "213504d", "3000000h", "999999999d", "36501d", "36499d999999999h", "36500d1s", "999999999m999999999d"} {
+		d, err := ParseRevokeIn(in)
+		if err == nil || CodeOf(err) != codes.InvalidArgument {
+			t.Errorf("ParseRevokeIn(%q) = %v, %v; want an InvalidArgument error", in, d, err)
+			continue
+		}
+		if msg := err.Error(); !strings.Contains(msg, strconv.Quote(in)) || !strings.Contains(msg, "36500d") {
+			t.Errorf("ParseRevokeIn(%q): message %q does not name the value and the bound", in, msg)
 		}
 	}
 }
