@@ -19,11 +19,6 @@ import (
 // exampleDir is the example under test, loaded as it ships.
 const exampleDir = "../../examples/golden-image-pipeline"
 
-// revocationAddr is the address of one revocation of the example.
-func revocationAddr(fingerprint string) string {
-	return fmt.Sprintf("hcppacker_version_revocation.cve[%q]", fingerprint)
-}
-
 // registry is a bucket with the three monthly base images of the example's
 // story, each with one AMI in us-east-1.
 type registry struct {
