@@ -225,7 +225,7 @@ func TestAccPipeline_revokeNowAndRollBack(t *testing.T) {
 	cve := map[string]revocation{july: {}}
 
 	stillServed := r.step(august, july, cve)
-	stillServed.ExpectError = errorMatching("Resource precondition failed", july, "stable_fingerprint still names it",
+	stillServed.ExpectError = acctest.ErrorMatching("Resource precondition failed", july, "stable_fingerprint still names it",
 		"fixed version", "roll back")
 
 	r.walk(
@@ -259,7 +259,7 @@ func TestAccPipeline_scheduledRevocationKeepsStable(t *testing.T) {
 	stopped := r.step(august, july, scheduled)
 	stopped.PreConfig = func() { acctest.AdvanceClock(t, 11*time.Minute) }
 	stopped.PlanOnly = true
-	stopped.ExpectError = errorMatching("Resource precondition failed", r.ami[july], july, "was revoked at",
+	stopped.ExpectError = acctest.ErrorMatching("Resource precondition failed", r.ami[july], july, "was revoked at",
 		"Set stable_fingerprint to a fixed version")
 
 	r.walk(
@@ -311,7 +311,7 @@ func TestAccPipeline_noEarlierVersion(t *testing.T) {
 	scheduled := map[string]revocation{july: {revokeIn: "10m"}}
 
 	refused := r.step(july, july, now)
-	refused.ExpectError = errorMatching("Resource precondition failed", "dev_fingerprint and stable_fingerprint still names it",
+	refused.ExpectError = acctest.ErrorMatching("Resource precondition failed", "dev_fingerprint and stable_fingerprint still names it",
 		"schedule the revocation")
 
 	restore := r.applied(july, july, nil, map[string]string{july: client.VersionStatusActive})

@@ -246,8 +246,8 @@ func (m versionRevocationResourceModel) immediate(now time.Time) bool {
 		d, ok := parseRevokeIn(m.RevokeIn.ValueString())
 		return ok && d == 0
 	case !m.RevokeAt.IsNull():
-		at, err := time.Parse(time.RFC3339, m.RevokeAt.ValueString())
-		return err == nil && !at.After(now)
+		at, diags := m.RevokeAt.ValueRFC3339Time()
+		return !diags.HasError() && !at.After(now)
 	default:
 		return true
 	}
@@ -300,10 +300,9 @@ func (r *versionRevocationResource) Create(ctx context.Context, req resource.Cre
 		DisableRollbackChannels: plan.DisableRollbackChannels.ValueBool(),
 	}
 	if !plan.RevokeAt.IsNull() && !plan.RevokeAt.IsUnknown() {
-		at, err := time.Parse(time.RFC3339, plan.RevokeAt.ValueString())
-		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("revoke_at"), "Invalid Revocation Time",
-				fmt.Sprintf("revoke_at %q is not an RFC 3339 time: %s.", plan.RevokeAt.ValueString(), err))
+		at, diags := plan.RevokeAt.ValueRFC3339Time()
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
 			return
 		}
 		rev.At = &at
@@ -534,8 +533,8 @@ func sameInstant(s timetypes.RFC3339, t time.Time) bool {
 	if s.IsNull() || s.IsUnknown() {
 		return false
 	}
-	parsed, err := time.Parse(time.RFC3339, s.ValueString())
-	return err == nil && parsed.Truncate(time.Millisecond).Equal(t.Truncate(time.Millisecond))
+	parsed, diags := s.ValueRFC3339Time()
+	return !diags.HasError() && parsed.Truncate(time.Millisecond).Equal(t.Truncate(time.Millisecond))
 }
 
 // maxRevokeIn is the furthest ahead HCP Packer schedules a revocation.

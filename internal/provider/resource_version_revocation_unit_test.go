@@ -127,3 +127,28 @@ func TestRevokeInPattern(t *testing.T) {
 		}
 	}
 }
+
+// TestRevocationImmediate checks which configurations revoke as soon as
+// they are applied, which decides whether rollback can be disabled.
+func TestRevocationImmediate(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
+	at := func(s string) timetypes.RFC3339 { return timetypes.NewRFC3339ValueMust(s) }
+	tests := []struct {
+		name string
+		m    versionRevocationResourceModel
+		want bool
+	}{
+		{"neither", versionRevocationResourceModel{RevokeIn: types.StringNull(), RevokeAt: timetypes.NewRFC3339Null()}, true},
+		{"revoke_in 0s", versionRevocationResourceModel{RevokeIn: types.StringValue("0s"), RevokeAt: timetypes.NewRFC3339Null()}, true},
+		{"revoke_in 1h", versionRevocationResourceModel{RevokeIn: types.StringValue("1h"), RevokeAt: timetypes.NewRFC3339Null()}, false},
+		{"past revoke_at", versionRevocationResourceModel{RevokeIn: types.StringNull(), RevokeAt: at("2029-12-31T00:00:00Z")}, true},
+		{"future revoke_at", versionRevocationResourceModel{RevokeIn: types.StringNull(), RevokeAt: at("2030-01-02T00:00:00Z")}, false},
+		{"unknown revoke_in", versionRevocationResourceModel{RevokeIn: types.StringUnknown(), RevokeAt: timetypes.NewRFC3339Null()}, false},
+	}
+	for _, tt := range tests {
+		if got := tt.m.immediate(now); got != tt.want {
+			t.Errorf("%s: immediate = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
