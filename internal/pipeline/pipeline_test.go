@@ -19,8 +19,8 @@ import (
 // exampleDir is the example under test, loaded as it ships.
 const exampleDir = "../../examples/golden-image-pipeline"
 
-// registry is a bucket with the three monthly base images of the example's
-// story, each with one AMI in us-east-1.
+// registry is a bucket of the monthly base images of the example's story,
+// each with one AMI in us-east-1.
 type registry struct {
 	t      *testing.T
 	bucket string
