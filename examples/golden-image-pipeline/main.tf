@@ -59,9 +59,17 @@ resource "hcppacker_version_revocation" "cve" {
 
   lifecycle {
     precondition {
-      condition     = each.value.revoke_in != null || !contains([var.dev_fingerprint, var.stable_fingerprint], each.key)
-      error_message = "Version ${each.key} of bucket ${var.bucket_name} is to be revoked now, but ${join(" and ", [for name, fp in { dev = var.dev_fingerprint, stable = var.stable_fingerprint } : "${name}_fingerprint" if fp == each.key])} still names it. In the same apply, set stable_fingerprint (and dev_fingerprint) to the fixed version, or to an earlier valid one to roll back; or schedule the revocation with revoke_in."
+      condition     = each.value.revoke_in != null || !contains(values(local.channel_fingerprints), each.key)
+      error_message = "Version ${each.key} of bucket ${var.bucket_name} is to be revoked now, but channels still serve it (${join(", ", [for variable, fp in local.channel_fingerprints : variable if fp == each.key])}). In the same apply, set those to the fixed version, or to an earlier valid one to roll back; or schedule the revocation with revoke_in."
     }
+  }
+}
+
+locals {
+  # What the managed channels serve, by the variable that sets it.
+  channel_fingerprints = {
+    dev_fingerprint    = var.dev_fingerprint
+    stable_fingerprint = var.stable_fingerprint
   }
 }
 

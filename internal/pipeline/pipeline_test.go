@@ -225,7 +225,7 @@ func TestAccPipeline_revokeNowAndRollBack(t *testing.T) {
 	cve := map[string]revocation{july: {}}
 
 	stillServed := r.step(august, july, cve)
-	stillServed.ExpectError = acctest.ErrorMatching("Resource precondition failed", july, "stable_fingerprint still names it",
+	stillServed.ExpectError = acctest.ErrorMatching("Resource precondition failed", july, "channels still serve it (stable_fingerprint)",
 		"fixed version", "roll back")
 
 	r.walk(
@@ -311,8 +311,8 @@ func TestAccPipeline_noEarlierVersion(t *testing.T) {
 	scheduled := map[string]revocation{july: {revokeIn: "10m"}}
 
 	refused := r.step(july, july, now)
-	refused.ExpectError = acctest.ErrorMatching("Resource precondition failed", "dev_fingerprint and stable_fingerprint still names it",
-		"schedule the revocation")
+	refused.ExpectError = acctest.ErrorMatching("Resource precondition failed", july,
+		"channels still serve it (dev_fingerprint, stable_fingerprint)", "schedule the revocation")
 
 	restore := r.applied(july, july, nil, map[string]string{july: client.VersionStatusActive})
 	restore.PreConfig = func() {
