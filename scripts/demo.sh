@@ -112,13 +112,21 @@ cat "$TF_CLI_CONFIG_FILE"
 work="$tmp/golden-image-pipeline"
 cp -R "$repo/examples/golden-image-pipeline" "$work"
 cd "$work"
-cat >terraform.tfvars <<EOF
-bucket_name        = "$bucket"
-dev_fingerprint    = "base-2024-08"
-stable_fingerprint = "base-2024-06"
-EOF
-echo "terraform.tfvars:"
-sed 's/^/  /' terraform.tfvars
+# tfvars writes terraform.tfvars: the stable fingerprint, then any further
+# lines (the revocations), and shows it.
+tfvars() {
+	local stable=$1
+	shift
+	{
+		printf 'bucket_name        = "%s"\n' "$bucket"
+		printf 'dev_fingerprint    = "base-2024-08"\n'
+		printf 'stable_fingerprint = "%s"\n' "$stable"
+		(($# == 0)) || printf '%s\n' "$@"
+	} >terraform.tfvars
+	echo "terraform.tfvars:"
+	sed 's/^/  /' terraform.tfvars
+}
+tfvars base-2024-06
 
 tf() { terraform "$@" -no-color; }
 
@@ -137,25 +145,30 @@ printf 'stable -> %s\n' "$(tf output -raw stable_fingerprint)"
 printf 'image     %s\n' "$(tf output -raw stable_image_id)"
 
 step "Promote base-2024-07 to stable: a one-line change to terraform.tfvars, then apply"
-sed 's/"base-2024-06"/"base-2024-07"/' terraform.tfvars >terraform.tfvars.new
-mv terraform.tfvars.new terraform.tfvars
+tfvars base-2024-07
 tf apply -input=false -auto-approve | show_summary
 printf 'stable -> %s, image %s\n' "$(tf output -raw stable_fingerprint)" "$(tf output -raw stable_image_id)"
 
-revoke_vars=(-var revoke_stable=true -var "revoke_stable_in=${revoke_in_seconds}s" -var rollback_stable=false)
-step "A CVE lands: schedule the stable version's revocation in ${revoke_in_seconds}s, keeping stable on it"
-tf apply -input=false -auto-approve "${revoke_vars[@]}" | show_summary
+revocation=(
+	"revocations = {"
+	"  # Revoke in ${revoke_in_seconds}s and keep stable on it, so deployments stop then."
+	"  \"base-2024-07\" = { revoke_in = \"${revoke_in_seconds}s\", rollback = false }"
+	"}"
+)
+step "A CVE lands: schedule base-2024-07's revocation in ${revoke_in_seconds}s, naming the version"
+tfvars base-2024-07 "${revocation[@]}"
+tf apply -input=false -auto-approve | show_summary
 # The revocation's revoke_at is at most revoke_in after this point.
 due=$(($(date +%s) + revoke_in_seconds + 1))
 printf 'revoke_at = %s, revocation_scheduled = %s\n' "$(tf output -raw stable_revoke_at)" \
 	"$(tf output -raw stable_revocation_scheduled)"
 
 step "While the revocation is only scheduled, plans still pass"
-tf plan -input=false "${revoke_vars[@]}" | show_summary
+tf plan -input=false | show_summary
 
 step "Once it takes effect, the next plan stops at the precondition on the deployment"
 while (($(date +%s) < due)); do sleep 1; done
-if plan_out="$(tf plan -input=false "${revoke_vars[@]}" 2>&1)"; then
+if plan_out="$(tf plan -input=false 2>&1)"; then
 	printf '%s\n' "$plan_out"
 	fail "the plan succeeded although the stable version is revoked"
 fi
@@ -166,9 +179,14 @@ fi
 # Print the diagnostic box without its frame.
 sed -n '/Error: Resource precondition failed/,/^╵/p' <<<"$plan_out" | sed -e '/^╵/d' -e 's/^│ \{0,1\}//'
 
-step "Restore: destroy the revocation (-var revoke_stable=false) and deploy again"
-tf apply -input=false -auto-approve -var revoke_stable=false | show_summary
-printf 'stable -> %s, image %s, status %s\n' "$(tf output -raw stable_fingerprint)" \
-	"$(tf output -raw stable_image_id)" "$(tf output -raw stable_status)"
+step "Promote the fix: base-2024-08 to stable in one apply; the revocation stays on base-2024-07"
+tfvars base-2024-08 "${revocation[@]}"
+tf apply -input=false -auto-approve | show_summary
+stable_now="$(tf output -raw stable_fingerprint)"
+cve_status="$(tf output -json revocations | sed -n 's/.*"base-2024-07":{[^}]*"status":"\([A-Z_]*\)".*/\1/p')"
+printf 'stable -> %s, image %s, status %s; base-2024-07: %s\n' "$stable_now" \
+	"$(tf output -raw stable_image_id)" "$(tf output -raw stable_status)" "$cve_status"
+[[ "$stable_now" == base-2024-08 ]] || fail "stable serves $stable_now after promoting base-2024-08"
+[[ "$cve_status" == VERSION_REVOKED ]] || fail "base-2024-07 is $cve_status after promoting the fix, want VERSION_REVOKED"
 
 step "Done in $((SECONDS - build_seconds))s after the build: localhcp stops and the temporary directory goes"

@@ -25,8 +25,9 @@ resource "hcppacker_channel" "stable" {
 }
 
 # 2. Promotion: which version each channel serves. Changing a fingerprint and
-# applying is a promotion; the provider refuses unknown, incomplete and revoked
-# versions at plan time.
+# applying is a promotion (or a rollback, to an earlier fingerprint); the
+# provider refuses unknown and incomplete versions at plan time, and revoked
+# ones unless this apply restores them.
 resource "hcppacker_channel_assignment" "dev" {
   bucket_name         = hcppacker_channel.dev.bucket_name
   channel_name        = hcppacker_channel.dev.name
@@ -39,29 +40,49 @@ resource "hcppacker_channel_assignment" "stable" {
   version_fingerprint = var.stable_fingerprint
 }
 
-# 3. Revocation as code: when a CVE lands, set revoke_stable = true. Destroying
-# the revocation (revoke_stable = false) restores the version.
-resource "hcppacker_version_revocation" "stable" {
-  count = var.revoke_stable ? 1 : 0
+# 3. Revocation as code: each entry of var.revocations revokes the version it
+# names, whatever the channels serve. Removing the entry restores the version.
+resource "hcppacker_version_revocation" "cve" {
+  for_each = var.revocations
 
-  bucket_name               = hcppacker_channel_assignment.stable.bucket_name
-  version_fingerprint       = hcppacker_channel_assignment.stable.version_fingerprint
-  revoke_in                 = var.revoke_stable_in
-  message                   = var.revocation_message
-  disable_rollback_channels = !var.rollback_stable
+  bucket_name         = var.bucket_name
+  version_fingerprint = each.key
+  revoke_in           = each.value.revoke_in
+  message             = each.value.message
+  # An immediate revocation always lets HCP Packer roll back channels this
+  # configuration does not manage: refusing that would refuse the revocation.
+  disable_rollback_channels = each.value.revoke_in != null && !each.value.rollback
+
+  # Terraform moves the channels first, then revokes; on a restore it
+  # restores first, then moves the channels back onto the version.
+  depends_on = [hcppacker_channel_assignment.dev, hcppacker_channel_assignment.stable]
+
+  lifecycle {
+    precondition {
+      condition     = each.value.revoke_in != null || !contains(values(local.channel_fingerprints), each.key)
+      error_message = "Version ${each.key} of bucket ${var.bucket_name} is to be revoked now, but channels still serve it (${join(", ", [for variable, fp in local.channel_fingerprints : variable if fp == each.key])}). In the same apply, set those to the fixed version, or to an earlier valid one to roll back; or schedule the revocation with revoke_in."
+    }
+  }
 }
 
-# 4. Consumption: the image the stable channel serves, in one cloud and region.
+locals {
+  # What the managed channels serve, by the variable that sets it.
+  channel_fingerprints = {
+    dev_fingerprint    = var.dev_fingerprint
+    stable_fingerprint = var.stable_fingerprint
+  }
+}
+
+# 4. Consumption: the image the stable channel serves, in one cloud and region,
+# read after the assignments and revocations so that it is the image stable
+# serves once this apply is done.
 data "hcppacker_image" "stable" {
   bucket_name    = hcppacker_channel_assignment.stable.bucket_name
   channel        = hcppacker_channel_assignment.stable.channel_name
   cloud_provider = var.platform
   region         = var.region
 
-  # Whether the image is revoked depends on the revocation above: read it
-  # after the revocation is created or destroyed, so that a restore is judged
-  # by the restored version and not by the status the plan started from.
-  depends_on = [hcppacker_version_revocation.stable]
+  depends_on = [hcppacker_version_revocation.cve]
 }
 
 # 5. The deployment. terraform_data stands in for aws_instance (its input is
@@ -73,7 +94,7 @@ resource "terraform_data" "server" {
   lifecycle {
     precondition {
       condition     = !data.hcppacker_image.stable.revoked
-      error_message = "Image ${data.hcppacker_image.stable.cloud_image_id} (bucket ${data.hcppacker_image.stable.bucket_name}, version ${data.hcppacker_image.stable.fingerprint}) on the stable channel was revoked at ${coalesce(data.hcppacker_image.stable.revoke_at, "?")}: ${coalesce(data.hcppacker_image.stable.revocation_message, "no reason given")}. Promote a fixed version to stable before deploying."
+      error_message = "Image ${data.hcppacker_image.stable.cloud_image_id} (bucket ${data.hcppacker_image.stable.bucket_name}, version ${data.hcppacker_image.stable.fingerprint}) on the stable channel was revoked at ${coalesce(data.hcppacker_image.stable.revoke_at, "?")}: ${coalesce(data.hcppacker_image.stable.revocation_message, "no reason given")}. Set stable_fingerprint to a fixed version (or an earlier valid one) before deploying."
     }
   }
 }

@@ -10,7 +10,7 @@ variable "dev_fingerprint" {
 }
 
 variable "stable_fingerprint" {
-  description = "Fingerprint of the version to put on the stable channel: the build that passed testing."
+  description = "Fingerprint of the version to put on the stable channel: the build that passed testing. When you revoke the version stable serves now, set this in the same apply to the fixed version (promote the fix) or to an earlier one (roll back)."
   type        = string
 }
 
@@ -26,26 +26,22 @@ variable "region" {
   default     = "us-east-1"
 }
 
-variable "revoke_stable" {
-  description = "Revoke the version the stable channel serves (a CVE landed). Set back to false to restore it."
-  type        = bool
-  default     = false
-}
-
-variable "revoke_stable_in" {
-  description = "Schedule the revocation this long after the apply (units s, m, h, d: \"72h\", \"7d\") instead of revoking now. null revokes immediately."
-  type        = string
-  default     = null
-}
-
-variable "rollback_stable" {
-  description = "When the revocation takes effect, let HCP Packer roll the stable channel back to its previous valid version (consumers silently get the older image). false keeps stable on the revoked version so deployments stop at the precondition; HCP Packer allows that only for a scheduled revocation."
-  type        = bool
-  default     = true
-}
-
-variable "revocation_message" {
-  description = "Why the stable version is revoked; recorded on the version and shown to everyone who reads it."
-  type        = string
-  default     = "CVE in the base image: rebuild from the patched base and promote the new version"
+variable "revocations" {
+  description = <<-EOT
+    Versions to revoke, keyed by fingerprint: a CVE landed in them. Each names its version, so promoting
+    a fix never moves a revocation. Remove an entry to restore its version.
+      message   - why; recorded on the version and shown to everyone who reads it.
+      revoke_in - schedule the revocation this long after the apply (units s, m, h, d: "72h", "7d");
+                  null (the default) revokes now, which needs dev and stable moved off the version.
+      rollback  - for a scheduled revocation: when it takes effect, let HCP Packer roll channels that
+                  still serve the version back to their previous valid version (true, the default), or
+                  leave them on it so that deployments stop at the precondition (false).
+  EOT
+  type = map(object({
+    message   = optional(string, "CVE in the base image: rebuild from the patched base and promote the new version")
+    revoke_in = optional(string)
+    rollback  = optional(bool, true)
+  }))
+  default  = {}
+  nullable = false
 }

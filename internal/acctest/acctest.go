@@ -25,7 +25,9 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -47,7 +49,25 @@ const (
 // ProtoV6ProviderFactories serves the provider in-process to the Terraform
 // CLI that terraform-plugin-testing runs.
 var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	ProviderName: providerserver.NewProtocol6WithError(provider.New("acctest")()),
+	ProviderName: providerserver.NewProtocol6WithError(provider.NewWithClock("acctest", now)()),
+}
+
+// clockOffset is how far AdvanceClock has moved the package's clock, which
+// localhcp and the provider share, ahead of the real time (nanoseconds).
+var clockOffset atomic.Int64
+
+// now is the package's clock.
+func now() time.Time { return time.Now().Add(time.Duration(clockOffset.Load())) }
+
+// AdvanceClock moves the clock of localhcp and of the provider forward by d,
+// so that a scheduled revocation takes effect without waiting for it. Every
+// test of the package sees the jump: a package that calls it must not run
+// tests that depend on the time in parallel with it. Keep the jumps short of
+// the one-hour token lifetime, which localhcp judges by its own clock.
+func AdvanceClock(t testing.TB, d time.Duration) {
+	t.Helper()
+	Server(t)
+	clockOffset.Add(int64(d))
 }
 
 // harness is the state shared by every test of the package.
@@ -136,7 +156,7 @@ func start() {
 	}
 
 	// Two projects, so tests can place objects outside the default one.
-	srv, err := localhcp.Start(localhcp.Options{Projects: []string{"default", "second"}})
+	srv, err := localhcp.Start(localhcp.Options{Projects: []string{"default", "second"}, Now: now})
 	if err != nil {
 		harness.startErr = fmt.Errorf("start localhcp: %w", err)
 		return

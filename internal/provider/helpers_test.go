@@ -1,17 +1,6 @@
 package provider_test
 
-import (
-	"regexp"
-	"strings"
-)
+import "github.com/golden-image/terraform-provider-hcppacker/internal/acctest"
 
-// errorMatching matches a Terraform error output that contains the
-// fragments in order. Terraform wraps diagnostics at spaces, so a space in a
-// fragment matches any run of whitespace, line breaks included.
-func errorMatching(fragments ...string) *regexp.Regexp {
-	quoted := make([]string, len(fragments))
-	for i, f := range fragments {
-		quoted[i] = strings.ReplaceAll(regexp.QuoteMeta(f), " ", `\s+`)
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
-}
+// errorMatching is short for acctest.ErrorMatching, which most tests use.
+var errorMatching = acctest.ErrorMatching

@@ -30,14 +30,22 @@ var (
 // New returns the constructor Terraform's plugin server calls for every
 // provider instance. version is the release the binary was built as.
 func New(version string) func() provider.Provider {
+	return NewWithClock(version, time.Now)
+}
+
+// NewWithClock is New with the clock that decides whether a revocation has
+// taken effect, so that acceptance tests can move it together with
+// localhcp's instead of waiting for a scheduled revocation.
+func NewWithClock(version string, now func() time.Time) func() provider.Provider {
 	return func() provider.Provider {
-		return &hcpPackerProvider{version: version}
+		return &hcpPackerProvider{version: version, now: now}
 	}
 }
 
-// hcpPackerProvider is the hcppacker provider; it holds only its version.
+// hcpPackerProvider is the hcppacker provider: its version and its clock.
 type hcpPackerProvider struct {
 	version string
+	now     func() time.Time
 }
 
 // providerModel is the provider block.
@@ -152,7 +160,7 @@ func (p *hcpPackerProvider) Configure(ctx context.Context, req provider.Configur
 
 	// One Coalesce per Configure, i.e. per Terraform operation: identical
 	// lookups share one request, and nothing outlives the operation.
-	data := &providerData{client: client.Coalesce(c), now: time.Now}
+	data := &providerData{client: client.Coalesce(c), now: p.now}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }

@@ -137,6 +137,21 @@ func (r *bucketResource) Configure(_ context.Context, req resource.ConfigureRequ
 
 func (r *bucketResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	planLocation(ctx, r.pd, req, resp)
+	if r.pd == nil || !req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
+		return
+	}
+	// A destroy that Delete would refuse is refused now, before the plan
+	// makes other changes; Delete checks again for versions pushed since.
+	var state bucketResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || state.ForceDestroy.ValueBool() {
+		return
+	}
+	loc, ok := r.pd.location(ctx, state.ProjectID, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	r.refuseDeleteWithVersions(ctx, loc, state.Name.ValueString(), &resp.Diagnostics)
 }
 
 func (r *bucketResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -254,22 +269,8 @@ func (r *bucketResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	name := state.Name.ValueString()
 
 	if !state.ForceDestroy.ValueBool() {
-		versions, err := r.pd.client.ListVersions(ctx, loc, name)
-		if client.IsNotFound(err) {
-			return
-		}
-		if err != nil {
-			reportAPIError(&resp.Diagnostics, "Unable to Delete Bucket",
-				fmt.Sprintf("list the versions of bucket %q in project %q", name, loc.ProjectID), err)
-			return
-		}
-		if n := len(versions); n > 0 {
-			resp.Diagnostics.AddError("Bucket Still Holds Versions",
-				fmt.Sprintf("Bucket %q in project %q holds %d %s; deleting the bucket would delete %s with all "+
-					"builds, artifacts and channels. To delete it anyway, set force_destroy = true on the resource, "+
-					"run terraform apply, then destroy again. Otherwise remove the resource from the configuration "+
-					"with a removed block (or terraform state rm) to keep the bucket.",
-					name, loc.ProjectID, n, plural(n, "version", "versions"), plural(n, "it", "them")))
+		r.refuseDeleteWithVersions(ctx, loc, name, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
 			return
 		}
 	}
@@ -278,6 +279,28 @@ func (r *bucketResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	if err != nil && !client.IsNotFound(err) {
 		reportAPIError(&resp.Diagnostics, "Unable to Delete Bucket",
 			fmt.Sprintf("delete bucket %q in project %q", name, loc.ProjectID), err)
+	}
+}
+
+// refuseDeleteWithVersions reports an error when the bucket still holds
+// versions, which deleting it without force_destroy would throw away.
+func (r *bucketResource) refuseDeleteWithVersions(ctx context.Context, loc client.Location, name string, diags *diag.Diagnostics) {
+	versions, err := r.pd.client.ListVersions(ctx, loc, name)
+	if client.IsNotFound(err) {
+		return
+	}
+	if err != nil {
+		reportAPIError(diags, "Unable to Delete Bucket",
+			fmt.Sprintf("list the versions of bucket %q in project %q", name, loc.ProjectID), err)
+		return
+	}
+	if n := len(versions); n > 0 {
+		diags.AddError("Bucket Still Holds Versions",
+			fmt.Sprintf("Bucket %q in project %q holds %d %s; deleting the bucket would delete %s with all "+
+				"builds, artifacts and channels. To delete it anyway, set force_destroy = true on the resource, "+
+				"run terraform apply, then destroy again. Otherwise remove the resource from the configuration "+
+				"with a removed block (or terraform state rm) to keep the bucket.",
+				name, loc.ProjectID, n, plural(n, "version", "versions"), plural(n, "it", "them")))
 	}
 }
 

@@ -239,15 +239,23 @@ func TestAccBucket_disappears(t *testing.T) {
 
 func TestAccBucket_forceDestroy(t *testing.T) {
 	t.Parallel()
-	name := acctest.RandomName("bucket")
+	name, other, channel := acctest.RandomName("bucket"), acctest.RandomName("bucket"), acctest.RandomName("chan")
+	acctest.CreateBucket(t, other)
 	const addr = "hcppacker_bucket.test"
+	// The channel, in another bucket, shows whether a refused destroy
+	// changed anything else: a refusal at plan time leaves it in place.
 	config := func(force bool) string {
 		return fmt.Sprintf(`
 resource "hcppacker_bucket" "test" {
   name          = %q
   force_destroy = %t
 }
-`, name, force)
+
+resource "hcppacker_channel" "other" {
+  bucket_name = %q
+  name        = %q
+}
+`, name, force, other, channel)
 	}
 
 	resource.Test(t, resource.TestCase{
@@ -266,6 +274,11 @@ resource "hcppacker_bucket" "test" {
 				ExpectError: errorMatching("Bucket Still Holds Versions", name, "holds 2 versions", "force_destroy = true"),
 			},
 			{
+				PreConfig: func() {
+					if _, err := acctest.Client(t).GetChannel(context.Background(), acctest.Location(t), other, channel); err != nil {
+						t.Fatalf("the refused destroy destroyed channel %q of bucket %q: %v", channel, other, err)
+					}
+				},
 				Config: config(true),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),

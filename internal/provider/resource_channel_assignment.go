@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -52,10 +53,11 @@ func (r *channelAssignmentResource) Schema(_ context.Context, _ resource.SchemaR
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Assigns a version to a channel of an HCP Packer bucket, so that deployments reading the " +
 			"channel get that version's artifacts.\n\n" +
-			"Plans check, when the values are known, that the version exists, is complete and is not revoked (a " +
-			"revocation scheduled for later is allowed, with a warning), and that the channel is not the managed " +
-			"`latest`. If HCP Packer rolls the channel back after a revocation, the next plan shows the drift and " +
-			"refuses to re-assign the revoked version.\n\n" +
+			"Plans check, when the values are known, that the version exists and is complete, and that the channel " +
+			"is not the managed `latest`. A revoked version is refused at apply, but only warned about at plan " +
+			"time: the same apply may restore it first (destroy its `hcppacker_version_revocation`, which must then " +
+			"depend on this assignment). A revocation scheduled for later is allowed, with a warning. If HCP Packer " +
+			"rolls the channel back after a revocation, the next plan shows the drift.\n\n" +
 			"Unlike the official provider, creating the resource takes over a channel that already has a version: " +
 			"the channel is re-pointed at `version_fingerprint` without an import. Destroying the resource " +
 			"unassigns the channel and keeps it.",
@@ -163,6 +165,14 @@ func (r *channelAssignmentResource) ModifyPlan(ctx context.Context, req resource
 	v, ok := r.assignableVersion(ctx, loc, plan, &resp.Diagnostics)
 	if !ok {
 		return
+	}
+	if v.Revoked(r.pd.now()) {
+		resp.Diagnostics.AddAttributeWarning(path.Root("version_fingerprint"), "Version Revoked",
+			fmt.Sprintf("%s Assigning it to channel %q works only if this apply restores it first: the configuration "+
+				"no longer declares its hcppacker_version_revocation, and that revocation depends on this assignment "+
+				"(as in the golden-image pipeline example), so Terraform destroys it before updating the channel. "+
+				"Otherwise the apply stops at this assignment: assign another version instead (the fixed one, or "+
+				"the one to roll back to).", revokedSentence(v, plan.BucketName.ValueString()), plan.ChannelName.ValueString()))
 	}
 	if v.RevocationScheduled(r.pd.now()) {
 		resp.Diagnostics.AddAttributeWarning(path.Root("version_fingerprint"), "Version Revocation Scheduled",
@@ -309,8 +319,18 @@ func (r *channelAssignmentResource) explainAssignError(ctx context.Context, loc 
 	}
 	if fp != unassignedFingerprint {
 		var checks diag.Diagnostics
-		if _, ok := r.assignableVersion(ctx, loc, plan, &checks); !ok {
+		v, ok := r.assignableVersion(ctx, loc, plan, &checks)
+		if !ok {
 			diags.Append(checks...)
+			return
+		}
+		if v.Revoked(r.pd.now()) {
+			diags.AddAttributeError(path.Root("version_fingerprint"), "Version Revoked",
+				fmt.Sprintf("%s, so it cannot be assigned to channel %q. Assign another version (the fixed one, or "+
+					"the one to roll back to). To restore this version instead, remove its hcppacker_version_revocation "+
+					"from the configuration and make that revocation depend on this assignment (depends_on), so one "+
+					"apply restores the version before assigning it; or restore it in HCP Packer.",
+					strings.TrimSuffix(revokedSentence(v, bucket), "."), channel))
 			return
 		}
 	}
@@ -318,8 +338,9 @@ func (r *channelAssignmentResource) explainAssignError(ctx context.Context, loc 
 }
 
 // assignableVersion fetches the planned version and reports, as an error on
-// version_fingerprint, why it cannot be assigned: missing, incomplete or
-// revoked. A revocation scheduled for later does not stop an assignment.
+// version_fingerprint, why it cannot be assigned: missing or incomplete.
+// Whether it is revoked is for the caller to judge: at plan time the same
+// apply may restore it.
 func (r *channelAssignmentResource) assignableVersion(ctx context.Context, loc client.Location, plan channelAssignmentResourceModel, diags *diag.Diagnostics) (*client.Version, bool) {
 	bucket, channel := plan.BucketName.ValueString(), plan.ChannelName.ValueString()
 	fp := plan.VersionFingerprint.ValueString()
@@ -345,15 +366,13 @@ func (r *channelAssignmentResource) assignableVersion(ctx context.Context, loc c
 				"or assign another version.", fp, bucket, v.Status, channel))
 		return nil, false
 	}
-	if v.Revoked(r.pd.now()) {
-		diags.AddAttributeError(at, "Version Revoked",
-			fmt.Sprintf("Version %q (%s) of bucket %q was revoked at %s%s, so it cannot be assigned to channel %q. "+
-				"Assign another version, or restore this one first (destroy its hcppacker_version_revocation, or "+
-				"restore it in HCP Packer).", fp, v.Name, bucket, v.RevokeAt.UTC().Format(time.RFC3339),
-				revocationReason(v), channel))
-		return nil, false
-	}
 	return v, true
+}
+
+// revokedSentence says which version was revoked, when and why.
+func revokedSentence(v *client.Version, bucket string) string {
+	return fmt.Sprintf("Version %q (%s) of bucket %q was revoked at %s%s.",
+		v.Fingerprint, v.Name, bucket, v.RevokeAt.UTC().Format(time.RFC3339), revocationReason(v))
 }
 
 // fromAPI copies the channel's assignment into the model.

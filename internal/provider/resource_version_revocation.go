@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strconv"
+	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -38,21 +41,21 @@ type versionRevocationResource struct {
 }
 
 type versionRevocationResourceModel struct {
-	ID                        types.String `tfsdk:"id"`
-	BucketName                types.String `tfsdk:"bucket_name"`
-	VersionFingerprint        types.String `tfsdk:"version_fingerprint"`
-	RevokeAt                  types.String `tfsdk:"revoke_at"`
-	RevokeIn                  types.String `tfsdk:"revoke_in"`
-	Message                   types.String `tfsdk:"message"`
-	SkipDescendantsRevocation types.Bool   `tfsdk:"skip_descendants_revocation"`
-	DisableRollbackChannels   types.Bool   `tfsdk:"disable_rollback_channels"`
-	ProjectID                 types.String `tfsdk:"project_id"`
-	OrganizationID            types.String `tfsdk:"organization_id"`
-	VersionName               types.String `tfsdk:"version_name"`
-	Status                    types.String `tfsdk:"status"`
-	Revoked                   types.Bool   `tfsdk:"revoked"`
-	RevocationAuthor          types.String `tfsdk:"revocation_author"`
-	RevocationType            types.String `tfsdk:"revocation_type"`
+	ID                        types.String      `tfsdk:"id"`
+	BucketName                types.String      `tfsdk:"bucket_name"`
+	VersionFingerprint        types.String      `tfsdk:"version_fingerprint"`
+	RevokeAt                  timetypes.RFC3339 `tfsdk:"revoke_at"`
+	RevokeIn                  types.String      `tfsdk:"revoke_in"`
+	Message                   types.String      `tfsdk:"message"`
+	SkipDescendantsRevocation types.Bool        `tfsdk:"skip_descendants_revocation"`
+	DisableRollbackChannels   types.Bool        `tfsdk:"disable_rollback_channels"`
+	ProjectID                 types.String      `tfsdk:"project_id"`
+	OrganizationID            types.String      `tfsdk:"organization_id"`
+	VersionName               types.String      `tfsdk:"version_name"`
+	Status                    types.String      `tfsdk:"status"`
+	Revoked                   types.Bool        `tfsdk:"revoked"`
+	RevocationAuthor          types.String      `tfsdk:"revocation_author"`
+	RevocationType            types.String      `tfsdk:"revocation_type"`
 }
 
 // revokeInPattern is the API's duration syntax: numbers with units s, m, h, d.
@@ -90,14 +93,16 @@ func (r *versionRevocationResource) Schema(_ context.Context, _ resource.SchemaR
 				PlanModifiers:       replace,
 			},
 			"revoke_at": schema.StringAttribute{
-				Optional: true,
-				Computed: true,
+				Optional:   true,
+				Computed:   true,
+				CustomType: timetypes.RFC3339Type{},
 				Validators: []validator.String{
-					rfc3339Validator{},
+					revokeAtBounds{},
 					stringvalidator.ConflictsWith(path.MatchRoot("revoke_in")),
 				},
 				MarkdownDescription: "When the revocation takes effect (RFC 3339, e.g. `2030-01-02T15:04:05Z`). A time " +
-					"in the future schedules it. Defaults to the time of the apply (revoke now), or to the apply time " +
+					"in the future schedules it; a past one revokes at once. Times before 1970 and more than 100 years " +
+					"ahead are refused. Defaults to the time of the apply (revoke now), or to the apply time " +
 					"plus `revoke_in`. Conflicts with `revoke_in`. Changing it forces replacement.",
 				// No UseStateForUnknown: a replacement must compute a new
 				// time (from now or revoke_in), not reuse the old one.
@@ -108,9 +113,11 @@ func (r *versionRevocationResource) Schema(_ context.Context, _ resource.SchemaR
 				Validators: []validator.String{
 					stringvalidator.RegexMatches(revokeInPattern,
 						`must be a duration of whole numbers with units s, m, h or d, such as "30d" or "2h45m"`),
+					revokeInBound{},
 				},
 				MarkdownDescription: "Schedule the revocation this long after the apply, e.g. `\"30d\"` or `\"2h45m\"` " +
-					"(units `s`, `m`, `h`, `d`). Conflicts with `revoke_at`. Changing it forces replacement.",
+					"(units `s`, `m`, `h`, `d`), at most 100 years (`\"36500d\"`); `\"0s\"` revokes now. Conflicts " +
+					"with `revoke_at`. Changing it forces replacement.",
 				PlanModifiers: replace,
 			},
 			"message": schema.StringAttribute{
@@ -134,7 +141,8 @@ func (r *versionRevocationResource) Schema(_ context.Context, _ resource.SchemaR
 				Default:  booldefault.StaticBool(false),
 				MarkdownDescription: "Leave channels that point at the version alone. Defaults to `false`: when the " +
 					"revocation takes effect, HCP Packer rolls such channels back to their previous valid version. " +
-					"HCP refuses an immediate revocation with rollback disabled while a channel points at the version. " +
+					"An immediate revocation with rollback disabled is refused at plan time while a channel points at " +
+					"the version: assign the channel another version in an earlier apply, or schedule the revocation. " +
 					"Changing it forces replacement.",
 				PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
 			},
@@ -217,8 +225,60 @@ func (r *versionRevocationResource) ModifyPlan(ctx context.Context, req resource
 			fmt.Sprintf("read version %q of bucket %q in project %q", fp, bucket, loc.ProjectID), err)
 		return
 	}
+	var config versionRevocationResourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if v.RevokeAt == nil && plan.DisableRollbackChannels.ValueBool() && config.immediate(r.pd.now()) {
+		r.refuseStrandedChannels(ctx, loc, v, &resp.Diagnostics)
+	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), v.ID)...)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("version_name"), v.Name)...)
+}
+
+// immediate reports whether the configured revocation takes effect as soon
+// as it is made, judged by revoke_at or revoke_in as written (the plan has
+// revoke_at unknown when it is not set). An unknown value may be either, so
+// it does not count.
+func (m versionRevocationResourceModel) immediate(now time.Time) bool {
+	switch {
+	case m.RevokeIn.IsUnknown() || m.RevokeAt.IsUnknown():
+		return false
+	case !m.RevokeIn.IsNull():
+		d, ok := parseRevokeIn(m.RevokeIn.ValueString())
+		return ok && d == 0
+	case !m.RevokeAt.IsNull():
+		at, diags := m.RevokeAt.ValueRFC3339Time()
+		return !diags.HasError() && !at.After(now)
+	default:
+		return true
+	}
+}
+
+// refuseStrandedChannels reports an error when channels point at v: HCP
+// Packer refuses an immediate revocation with rollback disabled that would
+// leave a channel on a revoked version, and refusing at plan time keeps the
+// rest of the plan from being applied first.
+func (r *versionRevocationResource) refuseStrandedChannels(ctx context.Context, loc client.Location, v *client.Version, diags *diag.Diagnostics) {
+	channels, err := r.pd.client.ListChannels(ctx, loc, v.BucketName)
+	if err != nil {
+		reportAPIError(diags, "Unable to Check Channels",
+			fmt.Sprintf("list the channels of bucket %q in project %q", v.BucketName, loc.ProjectID), err)
+		return
+	}
+	var serving []string
+	for _, ch := range channels {
+		if !ch.Managed && ch.Version != nil && ch.Version.ID == v.ID {
+			serving = append(serving, strconv.Quote(ch.Name))
+		}
+	}
+	if len(serving) == 0 {
+		return
+	}
+	diags.AddAttributeError(path.Root("disable_rollback_channels"), "Revocation Would Strand Channels",
+		fmt.Sprintf("Version %q (%s) of bucket %q is assigned to channel %s, and an immediate revocation with "+
+			"disable_rollback_channels = true cannot leave a channel on a revoked version, so HCP Packer would "+
+			"refuse it. Assign the channel another version in an earlier apply, let HCP Packer roll it back "+
+			"(disable_rollback_channels = false), or schedule the revocation (revoke_in or a future revoke_at).",
+			v.Fingerprint, v.Name, v.BucketName, strings.Join(serving, ", ")))
 }
 
 func (r *versionRevocationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -240,10 +300,9 @@ func (r *versionRevocationResource) Create(ctx context.Context, req resource.Cre
 		DisableRollbackChannels: plan.DisableRollbackChannels.ValueBool(),
 	}
 	if !plan.RevokeAt.IsNull() && !plan.RevokeAt.IsUnknown() {
-		at, err := time.Parse(time.RFC3339, plan.RevokeAt.ValueString())
-		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("revoke_at"), "Invalid Revocation Time",
-				fmt.Sprintf("revoke_at %q is not an RFC 3339 time: %s.", plan.RevokeAt.ValueString(), err))
+		at, diags := plan.RevokeAt.ValueRFC3339Time()
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
 			return
 		}
 		rev.At = &at
@@ -463,36 +522,93 @@ func (m *versionRevocationResourceModel) fromAPI(loc client.Location, v *client.
 		return diags
 	}
 	if !sameInstant(m.RevokeAt, *v.RevokeAt) {
-		m.RevokeAt = stateTime(*v.RevokeAt)
+		m.RevokeAt = timetypes.NewRFC3339ValueMust(v.RevokeAt.UTC().Format(apiTimeLayout))
 	}
 	return diags
 }
 
 // sameInstant reports whether s is an RFC 3339 time equal to t at the
 // millisecond precision the API keeps.
-func sameInstant(s types.String, t time.Time) bool {
+func sameInstant(s timetypes.RFC3339, t time.Time) bool {
 	if s.IsNull() || s.IsUnknown() {
 		return false
 	}
-	parsed, err := time.Parse(time.RFC3339, s.ValueString())
-	return err == nil && parsed.Truncate(time.Millisecond).Equal(t.Truncate(time.Millisecond))
+	parsed, diags := s.ValueRFC3339Time()
+	return !diags.HasError() && parsed.Truncate(time.Millisecond).Equal(t.Truncate(time.Millisecond))
 }
 
-// rfc3339Validator checks that a string is an RFC 3339 time.
-type rfc3339Validator struct{}
+// maxRevokeIn is the furthest ahead HCP Packer schedules a revocation.
+const maxRevokeIn = 100 * 365 * 24 * time.Hour
 
-func (rfc3339Validator) Description(_ context.Context) string {
-	return "must be an RFC 3339 time, such as 2030-01-02T15:04:05Z"
+// revokeInUnits are the units of revoke_in.
+var revokeInUnits = map[byte]time.Duration{'s': time.Second, 'm': time.Minute, 'h': time.Hour, 'd': 24 * time.Hour}
+
+// parseRevokeIn adds up a revoke_in such as "2h45m". It reports false for
+// a malformed value and for one beyond maxRevokeIn, checking each term
+// before it is multiplied so that no sum can overflow.
+func parseRevokeIn(s string) (time.Duration, bool) {
+	if !revokeInPattern.MatchString(s) {
+		return 0, false
+	}
+	var total time.Duration
+	for rest := s; rest != ""; {
+		i := strings.IndexAny(rest, "smhd")
+		unit := revokeInUnits[rest[i]]
+		n, err := strconv.ParseInt(rest[:i], 10, 64)
+		if err != nil || n > int64((maxRevokeIn-total)/unit) {
+			return 0, false
+		}
+		total += time.Duration(n) * unit
+		rest = rest[i+1:]
+	}
+	return total, true
 }
 
-func (v rfc3339Validator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+// revokeInBound refuses a well-formed revoke_in beyond maxRevokeIn; the
+// pattern validator reports malformed values.
+type revokeInBound struct{}
 
-func (v rfc3339Validator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (revokeInBound) Description(_ context.Context) string {
+	return `must be at most 100 years ("36500d")`
+}
+
+func (v revokeInBound) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v revokeInBound) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	s := req.ConfigValue.ValueString()
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || !revokeInPattern.MatchString(s) {
+		return
+	}
+	if _, ok := parseRevokeIn(s); !ok {
+		resp.Diagnostics.AddAttributeError(req.Path, "Revocation Too Far Ahead",
+			fmt.Sprintf("revoke_in %q is more than 100 years, the furthest HCP Packer schedules a revocation. "+
+				"Use a shorter duration, such as \"30d\", or revoke now (omit revoke_in).", s))
+	}
+}
+
+// revokeAtBounds refuses instants that cannot be a revocation time: before
+// the Unix epoch (the API reads the year-1 zero time as "not set") or more
+// than maxRevokeIn ahead. The custom type has checked the syntax already.
+type revokeAtBounds struct{}
+
+func (revokeAtBounds) Description(_ context.Context) string {
+	return "must be between 1970-01-01T00:00:00Z and 100 years from now"
+}
+
+func (v revokeAtBounds) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v revokeAtBounds) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if _, err := time.Parse(time.RFC3339, req.ConfigValue.ValueString()); err != nil {
+	s := req.ConfigValue.ValueString()
+	at, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return
+	}
+	if at.Before(time.Unix(0, 0)) || at.After(time.Now().Add(maxRevokeIn)) {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Revocation Time",
-			fmt.Sprintf("%q %s: %s.", req.ConfigValue.ValueString(), v.Description(ctx), err))
+			fmt.Sprintf("revoke_at %q %s. Give the time the revocation should take effect, such as "+
+				"\"2030-01-02T15:04:05Z\"; omit revoke_at to revoke now.", s, v.Description(ctx)))
 	}
 }

@@ -264,7 +264,25 @@ func TestAccVersionRevocation_errors(t *testing.T) {
 			},
 			{
 				Config:      revocationConfig(bucket, v1.Fingerprint, `revoke_at = "next tuesday"`),
-				ExpectError: errorMatching("Invalid Revocation Time", "next tuesday", "RFC 3339"),
+				ExpectError: errorMatching("Invalid RFC3339 String Value", "revoke_at = \"next tuesday\"", "not valid RFC3339"),
+			},
+			{
+				// The year-1 zero time reads as "not set" on the wire.
+				Config:      revocationConfig(bucket, v1.Fingerprint, `revoke_at = "0001-01-01T00:00:00Z"`),
+				ExpectError: errorMatching("Invalid Revocation Time", "0001-01-01T00:00:00Z", "1970-01-01T00:00:00Z"),
+			},
+			{
+				Config:      revocationConfig(bucket, v1.Fingerprint, `revoke_at = "9999-01-01T00:00:00Z"`),
+				ExpectError: errorMatching("Invalid Revocation Time", "9999-01-01T00:00:00Z", "100 years"),
+			},
+			{
+				// Big enough to wrap a 64-bit duration if multiplied blindly.
+				Config:      revocationConfig(bucket, v1.Fingerprint, `revoke_in = "200000d"`),
+				ExpectError: errorMatching("Revocation Too Far Ahead", "200000d", "100 years"),
+			},
+			{
+				Config:      revocationConfig(bucket, v1.Fingerprint, `revoke_in = "3000000h"`),
+				ExpectError: errorMatching("Revocation Too Far Ahead", "3000000h"),
 			},
 			{
 				Config:      revocationConfig(bucket, v1.Fingerprint, `revoke_in = "1 week"`),
@@ -280,8 +298,19 @@ func TestAccVersionRevocation_errors(t *testing.T) {
 					bucket+":"+revoked.Fingerprint),
 			},
 			{
-				Config:      revocationConfig(bucket, assigned.Fingerprint, `disable_rollback_channels = true`),
-				ExpectError: errorMatching("Revocation Refused", assigned.Fingerprint, "disable_rollback_channels"),
+				// Refused at plan time, so the plan only runs.
+				Config:             revocationConfig(bucket, assigned.Fingerprint, `disable_rollback_channels = true`),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ExpectError: errorMatching("Revocation Would Strand Channels", assigned.Fingerprint, channel,
+					"disable_rollback_channels = false", "schedule the revocation"),
+			},
+			{
+				// Scheduled, the same revocation may leave the channel on it.
+				Config: revocationConfig(bucket, assigned.Fingerprint,
+					"disable_rollback_channels = true\n  revoke_in = \"30d\""),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
 			},
 			{
 				Config:        revocationConfig(bucket, v1.Fingerprint, ""),
