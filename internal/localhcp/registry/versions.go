@@ -214,7 +214,9 @@ func (s *Service) complete(tx Tx, b *Bucket, v *Version, now time.Time, author s
 	}
 	v.Number = b.LastVersionNumber
 	v.UpdatedAt = now
-	if err := tx.UpdateVersion(v); err != nil {
+	// A complete version inherits what its ancestors pass on, including
+	// revocations requested while it was being built (CONTRACT.md §9.9).
+	if err := s.rederive(tx, v, now, author, false); err != nil {
 		return err
 	}
 	return s.refreshLatest(tx, b.ID, now, author)
