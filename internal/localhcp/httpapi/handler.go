@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -78,6 +79,7 @@ type Handler struct {
 	counts                 requestCounts
 	tokenCount, faultCount *atomic.Int64
 	otherCount             *atomic.Int64
+	sbomDownloadCount      *atomic.Int64
 }
 
 // FaultCounts is how many answers fault injection has replaced so far.
@@ -103,6 +105,7 @@ func New(cfg Config) *Handler {
 	h.tokenCount = h.counts.counter(CountToken)
 	h.faultCount = h.counts.counter(CountFault)
 	h.otherCount = h.counts.counter(CountOther)
+	h.sbomDownloadCount = h.counts.counter(CountSBOMDownload)
 	h.registerRoutes()
 	return h
 }
@@ -166,6 +169,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if h.injectFault(rec, r) {
 		h.faultCount.Add(1)
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, sbomDownloadPrefix) {
+		h.sbomDownloadCount.Add(1)
+		h.serveSBOMDownload(rec, r)
 		return
 	}
 	principal, err := h.auth.verify(r)

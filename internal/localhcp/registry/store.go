@@ -79,5 +79,10 @@ type Tx interface {
 	Operation(id string) (*Operation, error)
 	Operations(projectID string) ([]Operation, error)
 
+	// PutSBOM stores an SBOM, replacing the build's SBOM of the same name.
 	PutSBOM(s *SBOM) error
+	// SBOMs lists a build's SBOMs.
+	SBOMs(buildID string) ([]SBOM, error)
+	SBOMByName(buildID, name string) (*SBOM, error)
+	SBOMByID(id string) (*SBOM, error)
 }

@@ -528,11 +528,38 @@ func (t *Tx) Operations(projectID string) ([]registry.Operation, error) {
 	return collect(rows, err, scanOperation)
 }
 
+// PutSBOM stores s; one of the same name for the build is replaced, id
+// included, so the id an upload answers is the one later reads return.
 func (t *Tx) PutSBOM(s *registry.SBOM) error {
-	return t.exec(`INSERT INTO sboms (id, build_id, name, format, content, created_at) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (build_id, name) DO UPDATE SET format = excluded.format, content = excluded.content,
-		created_at = excluded.created_at`,
+	return t.exec(`INSERT INTO sboms (`+sbomCols+`) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (build_id, name) DO UPDATE SET id = excluded.id, format = excluded.format,
+		content = excluded.content, created_at = excluded.created_at`,
 		s.ID, s.BuildID, s.Name, s.Format, s.Content, ms(s.CreatedAt))
+}
+
+const sbomCols = `id, build_id, name, format, content, created_at`
+
+func scanSBOM(s scanner) (*registry.SBOM, error) {
+	var sb registry.SBOM
+	var created int64
+	if err := s.Scan(&sb.ID, &sb.BuildID, &sb.Name, &sb.Format, &sb.Content, &created); err != nil {
+		return nil, notFound(err)
+	}
+	sb.CreatedAt = fromMS(created)
+	return &sb, nil
+}
+
+func (t *Tx) SBOMs(buildID string) ([]registry.SBOM, error) {
+	rows, err := t.query(`SELECT `+sbomCols+` FROM sboms WHERE build_id = ?`, buildID)
+	return collect(rows, err, scanSBOM)
+}
+
+func (t *Tx) SBOMByName(buildID, name string) (*registry.SBOM, error) {
+	return scanSBOM(t.queryRow(`SELECT `+sbomCols+` FROM sboms WHERE build_id = ? AND name = ?`, buildID, name))
+}
+
+func (t *Tx) SBOMByID(id string) (*registry.SBOM, error) {
+	return scanSBOM(t.queryRow(`SELECT `+sbomCols+` FROM sboms WHERE id = ?`, id))
 }
 
 func nonNilMap(m map[string]string) map[string]string {
