@@ -83,5 +83,6 @@ func (h *Handler) registerRoutes() {
 	unimplemented(bucketPath + "/packages/{rest...}")
 	unimplemented(bucketPath + "/vulnerabilities")
 	unimplemented(buildPath + "/packages")
+	h.registerLegacyRoutes()
 	unimplemented("/packer/2021-04-30/{rest...}")
 }

@@ -47,6 +47,8 @@ type Tx interface {
 
 	Builds(versionID string) ([]Build, error)
 	BuildByID(versionID, id string) (*Build, error)
+	// Build returns a build by id alone, whatever its version.
+	Build(id string) (*Build, error)
 	InsertBuild(b *Build) error
 	UpdateBuild(b *Build) error
 	DeleteBuild(id string) error

@@ -386,6 +386,10 @@ func (t *Tx) BuildByID(versionID, id string) (*registry.Build, error) {
 	return scanBuild(t.queryRow(`SELECT `+buildCols+` FROM builds WHERE version_id = ? AND id = ?`, versionID, id))
 }
 
+func (t *Tx) Build(id string) (*registry.Build, error) {
+	return scanBuild(t.queryRow(`SELECT `+buildCols+` FROM builds WHERE id = ?`, id))
+}
+
 func (t *Tx) InsertBuild(b *registry.Build) error {
 	labels, artifacts, metadata, err := buildArgs(b)
 	if err != nil {
