@@ -59,7 +59,8 @@ func (s *Service) rederive(tx Tx, root *Version, now time.Time, author string, r
 			return err
 		}
 		wasRevoked := v.RevokedAt(now)
-		if !setInForce(v, inForce, now) && i > 0 {
+		changed := setInForce(v, inForce, now)
+		if !changed && i > 0 {
 			continue
 		}
 		if refuseChannels && !wasRevoked && v.RevokedAt(now) {
@@ -67,11 +68,15 @@ func (s *Service) rederive(tx Tx, root *Version, now time.Time, author string, r
 				return err
 			}
 		}
+		// The root is stored even when its revocation in force stays: its
+		// own revocation or completion is what changed.
 		v.UpdatedAt = now
 		if err := tx.UpdateVersion(v); err != nil {
 			return err
 		}
-		buckets[v.BucketID] = true
+		if changed {
+			buckets[v.BucketID] = true
+		}
 	}
 	if err := s.applyDueRevocations(tx, now, author); err != nil {
 		return err
