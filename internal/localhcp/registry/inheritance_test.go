@@ -157,3 +157,23 @@ func TestRestoringADescendantOutlastsItsAncestorsRevocation(t *testing.T) {
 	f.revoke("base", "root", "2h")
 	f.expectRevocation("base", "mid", registry.RevocationInherited, root.ID, f.clock().Add(2*time.Hour))
 }
+
+func TestInheritedRevocationOutlivesItsDeletedAncestorUntilRestored(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.bucket("base")
+	f.bucket("app")
+	root := f.publish("base", "root", "")
+	f.publish("app", "child", root.ID)
+	f.revoke("base", "root", "1h")
+	at := f.clock().Add(time.Hour)
+	if err := f.svc.DeleteVersion(f.ctx, f.loc, "author", "base", "root", false); err != nil {
+		t.Fatal(err)
+	}
+	// A later revocation of the child's own re-derives its revocation; the
+	// earlier inherited one stays, though its source is gone.
+	f.revoke("app", "child", "3h")
+	f.expectRevocation("app", "child", registry.RevocationInherited, root.ID, at)
+	f.restore("app", "child")
+	f.expectRevocation("app", "child", "", "", time.Time{})
+}

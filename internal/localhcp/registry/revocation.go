@@ -36,13 +36,18 @@ func (s *Service) restore(tx Tx, v *Version, now time.Time, author string) error
 		return nil // restoring a valid version is a no-op, so retries are safe
 	}
 	v.Own, v.RestoredAt = nil, now
+	// Cleared first, so that not even a revocation inherited from an
+	// ancestor deleted since (see orphanedInheritance) survives.
+	setInForce(v, nil, now)
 	return s.rederive(tx, v, now, author, false)
 }
 
 // rederive stores root (whose own revocation or completion just changed)
-// and recomputes the revocation in force on it and every descendant. With
-// refuseChannels, a version that becomes revoked at once while a user
-// channel points at it fails the request (disable_rollback_channels).
+// and recomputes the revocation in force on it and every descendant, then
+// applies what is due and recomputes `latest` wherever that can have moved,
+// root's bucket always. With refuseChannels, a version that becomes revoked
+// at once while a user channel points at it fails the request
+// (disable_rollback_channels).
 func (s *Service) rederive(tx Tx, root *Version, now time.Time, author string, refuseChannels bool) error {
 	desc, err := descendants(tx, root.ID)
 	if err != nil {
@@ -52,7 +57,7 @@ func (s *Service) rederive(tx Tx, root *Version, now time.Time, author string, r
 	for i := range desc {
 		family = append(family, &desc[i])
 	}
-	buckets := map[string]bool{}
+	buckets := map[string]bool{root.BucketID: true}
 	for i, v := range family {
 		inForce, err := revocationInForce(tx, v)
 		if err != nil {
