@@ -116,13 +116,23 @@ func TestLegacyDataSourceReadsAndPromotion(t *testing.T) {
 		t.Fatalf("get build = %+v, %v", build, err)
 	}
 
+	// Without a mask, what is not sent is left alone: restricting keeps the
+	// assignment, and a body that sets nothing is refused.
+	ch = check(writer.legacyPromote("golden", "prod", ls.PackerServiceUpdateChannelBody{
+		Restriction: lm.HashicorpCloudPackerUpdateChannelRequestRestrictionRESTRICTED.Pointer()})).ok(t)
+	if ch.Iteration == nil || ch.Iteration.ID != v2.VersionID || !ch.Restricted {
+		t.Fatalf("after restricting without a mask: %+v", ch)
+	}
+	_, err = writer.legacyPromote("golden", "prod", ls.PackerServiceUpdateChannelBody{})
+	wantCode(t, err, 400, 3)
+
 	// With a mask, the identifiers named must agree; an empty one unassigns.
 	_, err = writer.legacyPromote("golden", "prod", ls.PackerServiceUpdateChannelBody{Mask: "iterationId,incrementalVersion", IterationID: v1.VersionID, IncrementalVersion: 2})
 	wantCode(t, err, 400, 3)
 	ch = check(writer.legacyPromote("golden", "prod", ls.PackerServiceUpdateChannelBody{Mask: "iterationId,restriction",
-		Restriction: lm.HashicorpCloudPackerUpdateChannelRequestRestrictionRESTRICTED.Pointer()})).ok(t)
-	if ch.Iteration != nil || !ch.Restricted {
-		t.Fatalf("after unassigning and restricting: %+v", ch)
+		Restriction: lm.HashicorpCloudPackerUpdateChannelRequestRestrictionUNRESTRICTED.Pointer()})).ok(t)
+	if ch.Iteration != nil || ch.Restricted {
+		t.Fatalf("after unassigning and unrestricting: %+v", ch)
 	}
 }
 
