@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcp-sdk-go/clients/cloud-operation/stable/2020-05-05/client/operation_service"
+	legacy_service "github.com/hashicorp/hcp-sdk-go/clients/cloud-packer-service/stable/2021-04-30/client/packer_service"
 	"github.com/hashicorp/hcp-sdk-go/clients/cloud-packer-service/stable/2023-01-01/client/packer_service"
 	"github.com/hashicorp/hcp-sdk-go/clients/cloud-resource-manager/stable/2019-12-10/client/organization_service"
 	"github.com/hashicorp/hcp-sdk-go/clients/cloud-resource-manager/stable/2019-12-10/client/project_service"
@@ -19,6 +20,7 @@ import (
 // sdk holds the real hcp-sdk-go clients of one principal.
 type sdk struct {
 	pk       packer_service.ClientService
+	legacy   legacy_service.ClientService // Packer 2021-04-30
 	orgs     organization_service.ClientService
 	projects project_service.ClientService
 	ops      operation_service.ClientService
@@ -67,6 +69,7 @@ func clientsWith(t testing.TB, srv *localhcp.Server, clientID, secret string) *s
 	}
 	return &sdk{
 		pk:       packer_service.New(rt, nil),
+		legacy:   legacy_service.New(rt, nil),
 		orgs:     organization_service.New(rt, nil),
 		projects: project_service.New(rt, nil),
 		ops:      operation_service.New(rt, nil),

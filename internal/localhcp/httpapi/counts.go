@@ -15,6 +15,8 @@ const (
 	// CountOther counts requests that reached no endpoint: bad tokens,
 	// unknown routes, unsupported methods, out-of-scope features.
 	CountOther = "other"
+	// CountSBOMDownload counts requests to SBOM download links.
+	CountSBOMDownload = "packer.sboms.download"
 )
 
 // requestCounts counts the requests the handler received, by what answered

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -79,6 +80,7 @@ type Handler struct {
 	counts                 requestCounts
 	tokenCount, faultCount *atomic.Int64
 	otherCount             *atomic.Int64
+	sbomDownloadCount      *atomic.Int64
 }
 
 // FaultCounts is how many answers fault injection has replaced so far.
@@ -104,6 +106,7 @@ func New(cfg Config) *Handler {
 	h.tokenCount = h.counts.counter(CountToken)
 	h.faultCount = h.counts.counter(CountFault)
 	h.otherCount = h.counts.counter(CountOther)
+	h.sbomDownloadCount = h.counts.counter(CountSBOMDownload)
 	h.registerRoutes()
 	return h
 }
@@ -167,6 +170,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if h.injectFault(rec, r) {
 		h.faultCount.Add(1)
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, sbomDownloadPrefix) {
+		h.sbomDownloadCount.Add(1)
+		h.serveSBOMDownload(rec, r)
 		return
 	}
 	principal, err := h.auth.verify(r)

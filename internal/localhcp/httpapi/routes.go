@@ -66,6 +66,8 @@ func (h *Handler) registerRoutes() {
 	pk("PATCH", buildPath, "packer.builds.update", updateBuild)
 	pk("DELETE", buildPath, "packer.builds.delete", deleteBuild)
 	pk("PUT", buildPath+"/sboms", "packer.sboms.create", uploadSBOM)
+	pk("GET", buildPath+"/sboms", "packer.sboms.list", listSBOMs)
+	pk("GET", buildPath+"/sboms/{name}", "packer.sboms.get", getSBOM)
 
 	pk("POST", channelsPath, "packer.channels.create", createChannel)
 	pk("GET", channelsPath, "packer.channels.list", listChannels)
@@ -81,7 +83,6 @@ func (h *Handler) registerRoutes() {
 	unimplemented(bucketPath + "/packages/{rest...}")
 	unimplemented(bucketPath + "/vulnerabilities")
 	unimplemented(buildPath + "/packages")
-	unimplemented(buildPath + "/sboms/{name}")
-	h.router.add("GET", buildPath+"/sboms", &endpoint{})
+	h.registerLegacyRoutes()
 	unimplemented("/packer/2021-04-30/{rest...}")
 }

@@ -13,85 +13,176 @@ type revocationRequest struct {
 	DisableRollback bool
 }
 
-// revoke records a revocation on v and, unless told to skip them, on its
-// descendants (versions built on it, transitively), then applies whatever
-// is already due. Descendants keep an earlier revocation of their own.
+// revoke records r as v's own revocation and re-derives the revocation in
+// force on v and its descendants (CONTRACT.md §9.9), then applies whatever is
+// already due.
 func (s *Service) revoke(tx Tx, b *Bucket, v *Version, r revocationRequest, now time.Time) error {
 	if !v.Complete() {
 		return precondition("version %s of bucket %q is incomplete: only complete versions can be revoked", v.Fingerprint, b.Name)
 	}
-	affected := []*Version{v}
-	if !r.SkipDescendants {
-		desc, err := descendants(tx, v.ID)
-		if err != nil {
-			return err
-		}
-		for i := range desc {
-			d := &desc[i]
-			if d.RevokeAt != nil && !d.RevokeAt.After(r.At) {
-				continue
-			}
-			affected = append(affected, d)
-		}
+	v.Own = &OwnRevocation{
+		At: r.At, Message: r.Message, Author: r.Author, RollbackDisabled: r.DisableRollback,
+		Descendants: !r.SkipDescendants, RequestedAt: now,
 	}
-	immediate := !r.At.After(now)
-	if immediate && r.DisableRollback {
-		for _, a := range affected {
-			channels, err := userChannelsOn(tx, a.ID)
-			if err != nil {
-				return err
-			}
-			if len(channels) > 0 {
-				return precondition("version %s (%s) is assigned to channel %s: an immediate revocation with disable_rollback_channels cannot leave a channel on a revoked version; allow the rollback, reassign the channel first, or schedule the revocation", a.Fingerprint, a.Name(), channelNames(channels))
-			}
-		}
-	}
-	for i, a := range affected {
-		a.RevokeAt = &r.At
-		a.RevocationMessage = r.Message
-		a.RevocationAuthor = r.Author
-		a.RollbackDisabled = r.DisableRollback
-		a.RevocationApplied = false
-		a.RevocationType, a.RevocationInheritedFrom = RevocationManual, ""
-		if i > 0 {
-			a.RevocationType, a.RevocationInheritedFrom = RevocationInherited, v.ID
-		}
-		a.UpdatedAt = now
-		if err := tx.UpdateVersion(a); err != nil {
-			return err
-		}
-	}
-	return s.applyDueRevocations(tx, now, r.Author)
+	refuseChannels := r.DisableRollback && !r.At.After(now)
+	return s.rederive(tx, v, now, r.Author, refuseChannels)
 }
 
-// restore clears v's revocation and every revocation its descendants
-// inherited from it.
+// restore clears v's own revocation and whatever it inherited, and lets
+// its descendants fall back to what they would have without v's
+// revocation: their own, or another ancestor's.
 func (s *Service) restore(tx Tx, v *Version, now time.Time, author string) error {
-	if v.RevokeAt == nil {
+	if v.RevokeAt == nil && v.Own == nil {
 		return nil // restoring a valid version is a no-op, so retries are safe
 	}
-	affected := []*Version{v}
-	desc, err := descendants(tx, v.ID)
+	v.Own, v.RestoredAt = nil, now
+	// Cleared first, so that not even a revocation inherited from an
+	// ancestor deleted since (see orphanedInheritance) survives.
+	setInForce(v, nil, now)
+	return s.rederive(tx, v, now, author, false)
+}
+
+// rederive stores root (whose own revocation or completion just changed)
+// and recomputes the revocation in force on it and every descendant, then
+// applies what is due and recomputes `latest` wherever that can have moved,
+// root's bucket always. With refuseChannels, a version that becomes revoked
+// at once while a user channel points at it fails the request
+// (disable_rollback_channels).
+func (s *Service) rederive(tx Tx, root *Version, now time.Time, author string, refuseChannels bool) error {
+	desc, err := descendants(tx, root.ID)
 	if err != nil {
 		return err
 	}
+	family := []*Version{root}
 	for i := range desc {
-		if desc[i].RevocationInheritedFrom == v.ID {
-			affected = append(affected, &desc[i])
-		}
+		family = append(family, &desc[i])
 	}
-	buckets := map[string]bool{}
-	for _, a := range affected {
-		a.RevokeAt = nil
-		a.RevocationMessage, a.RevocationAuthor, a.RevocationType, a.RevocationInheritedFrom = "", "", "", ""
-		a.RollbackDisabled, a.RevocationApplied = false, false
-		a.UpdatedAt = now
-		if err := tx.UpdateVersion(a); err != nil {
+	buckets := map[string]bool{root.BucketID: true}
+	for i, v := range family {
+		inForce, err := revocationInForce(tx, v)
+		if err != nil {
 			return err
 		}
-		buckets[a.BucketID] = true
+		wasRevoked := v.RevokedAt(now)
+		changed := setInForce(v, inForce, now)
+		if !changed && i > 0 {
+			continue
+		}
+		if refuseChannels && !wasRevoked && v.RevokedAt(now) {
+			if err := refuseIfOnChannel(tx, v); err != nil {
+				return err
+			}
+		}
+		// The root is stored even when its revocation in force stays: its
+		// own revocation or completion is what changed.
+		v.UpdatedAt = now
+		if err := tx.UpdateVersion(v); err != nil {
+			return err
+		}
+		if changed {
+			buckets[v.BucketID] = true
+		}
+	}
+	if err := s.applyDueRevocations(tx, now, author); err != nil {
+		return err
 	}
 	return s.refreshLatestOf(tx, buckets, now, author)
+}
+
+func refuseIfOnChannel(tx Tx, v *Version) error {
+	channels, err := userChannelsOn(tx, v.ID)
+	if err != nil || len(channels) == 0 {
+		return err
+	}
+	return precondition("version %s (%s) is assigned to channel %s: an immediate revocation with disable_rollback_channels cannot leave a channel on a revoked version; allow the rollback, reassign the channel first, or schedule the revocation", v.Fingerprint, v.Name(), channelNames(channels))
+}
+
+// inForce is the revocation a version is subject to and where it comes
+// from: the version itself (from == "") or the ancestor with id from.
+type inForce struct {
+	rev  OwnRevocation
+	from string
+}
+
+// revocationInForce derives the revocation a version is subject to: the
+// earliest of its own and those its ancestors pass on to descendants, its
+// own winning a tie, so a descendant is never revoked later than an
+// ancestor that revokes its descendants. Ancestors' revocations requested
+// before the version was last restored do not count, and incomplete
+// versions are never revoked: they inherit when they complete.
+func revocationInForce(tx Tx, v *Version) (*inForce, error) {
+	if !v.Complete() {
+		return nil, nil
+	}
+	var best *inForce
+	if v.Own != nil {
+		best = &inForce{rev: *v.Own}
+	}
+	consider := func(from string, r OwnRevocation) {
+		if best == nil || r.At.Before(best.rev.At) {
+			best = &inForce{rev: r, from: from}
+		}
+	}
+	if kept, err := orphanedInheritance(tx, v); err != nil {
+		return nil, err
+	} else if kept != nil {
+		consider(v.RevocationInheritedFrom, *kept)
+	}
+	ancestors, err := ancestors(tx, v)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range ancestors {
+		if a.Own != nil && a.Own.Descendants && a.Own.RequestedAt.After(v.RestoredAt) {
+			consider(a.ID, *a.Own)
+		}
+	}
+	return best, nil
+}
+
+// orphanedInheritance returns the revocation v inherited from an ancestor
+// that has since been deleted: there is nothing left to derive it from, so
+// it is kept as it was.
+func orphanedInheritance(tx Tx, v *Version) (*OwnRevocation, error) {
+	if v.RevocationType != RevocationInherited || v.RevokeAt == nil {
+		return nil, nil
+	}
+	switch _, err := tx.VersionByID(v.RevocationInheritedFrom); {
+	case isNotFound(err):
+		return &OwnRevocation{At: *v.RevokeAt, Message: v.RevocationMessage, Author: v.RevocationAuthor,
+			RollbackDisabled: v.RollbackDisabled}, nil
+	default:
+		return nil, err
+	}
+}
+
+// setInForce writes f into v's revocation fields and reports whether they
+// changed. A revocation whose instant is unchanged keeps its channel
+// effects as applied.
+func setInForce(v *Version, f *inForce, now time.Time) bool {
+	var at *time.Time
+	var typ, from, message, author string
+	var rollbackDisabled bool
+	if f != nil {
+		t := f.rev.At
+		at, from, message, author, rollbackDisabled = &t, f.from, f.rev.Message, f.rev.Author, f.rev.RollbackDisabled
+		typ = RevocationManual
+		if from != "" {
+			typ = RevocationInherited
+		}
+	}
+	sameInstant := (at == nil) == (v.RevokeAt == nil) && (at == nil || at.Equal(*v.RevokeAt))
+	if sameInstant && v.RevocationType == typ && v.RevocationInheritedFrom == from && v.RevocationMessage == message &&
+		v.RevocationAuthor == author && v.RollbackDisabled == rollbackDisabled {
+		return false
+	}
+	if !sameInstant || at == nil {
+		v.RevocationApplied = false
+	}
+	v.RevokeAt, v.RevocationType, v.RevocationInheritedFrom = at, typ, from
+	v.RevocationMessage, v.RevocationAuthor, v.RollbackDisabled = message, author, rollbackDisabled
+	v.UpdatedAt = now
+	return true
 }
 
 // applyDueRevocations gives every revocation that has taken effect by now
@@ -173,6 +264,43 @@ func (s *Service) refreshLatestOf(tx Tx, buckets map[string]bool, now time.Time,
 		}
 	}
 	return nil
+}
+
+// ancestors lists every version v was built on, directly or
+// transitively, across buckets, nearest first. Parents that no longer exist
+// are skipped.
+func ancestors(tx Tx, v *Version) ([]Version, error) {
+	seen := map[string]bool{v.ID: true}
+	queue := []string{v.ID}
+	var out []Version
+	for len(queue) > 0 {
+		id := queue[0]
+		queue = queue[1:]
+		builds, err := tx.Builds(id)
+		if err != nil {
+			return nil, err
+		}
+		parents := make([]string, 0, len(builds))
+		for _, b := range builds {
+			if b.ParentVersionID != "" && !seen[b.ParentVersionID] {
+				seen[b.ParentVersionID] = true
+				parents = append(parents, b.ParentVersionID)
+			}
+		}
+		sort.Strings(parents)
+		for _, pid := range parents {
+			p, err := tx.VersionByID(pid)
+			if isNotFound(err) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, *p)
+			queue = append(queue, p.ID)
+		}
+	}
+	return out, nil
 }
 
 // descendants lists every version built, directly or transitively, on the

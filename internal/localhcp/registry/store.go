@@ -47,6 +47,8 @@ type Tx interface {
 
 	Builds(versionID string) ([]Build, error)
 	BuildByID(versionID, id string) (*Build, error)
+	// Build returns a build by id alone, whatever its version.
+	Build(id string) (*Build, error)
 	InsertBuild(b *Build) error
 	UpdateBuild(b *Build) error
 	DeleteBuild(id string) error
@@ -79,5 +81,10 @@ type Tx interface {
 	Operation(id string) (*Operation, error)
 	Operations(projectID string) ([]Operation, error)
 
+	// PutSBOM stores an SBOM, replacing the build's SBOM of the same name.
 	PutSBOM(s *SBOM) error
+	// SBOMs lists a build's SBOMs.
+	SBOMs(buildID string) ([]SBOM, error)
+	SBOMByName(buildID, name string) (*SBOM, error)
+	SBOMByID(id string) (*SBOM, error)
 }

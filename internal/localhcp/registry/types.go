@@ -84,9 +84,27 @@ type Version struct {
 	// RevocationApplied records that channels were rolled back (or
 	// deliberately left alone) for the current revocation.
 	RevocationApplied bool
+	// Own is the revocation requested on this version itself, kept apart
+	// from the fields above (the revocation in force, which may be
+	// inherited) so that an ancestor's restore gives it back.
+	Own *OwnRevocation
+	// RestoredAt is when the version was last restored; revocations of
+	// ancestors requested before it are not inherited again.
+	RestoredAt time.Time
 
 	CreatedAt time.Time
 	UpdatedAt time.Time
+}
+
+// OwnRevocation is a revocation requested on a version by UpdateVersion.
+type OwnRevocation struct {
+	At               time.Time
+	Message          string
+	Author           string
+	RollbackDisabled bool
+	// Descendants is false when skip_descendants_revocation was set.
+	Descendants bool
+	RequestedAt time.Time
 }
 
 // Complete reports whether the registry has named the version.

@@ -205,7 +205,7 @@ func (s *Service) completeOnRequest(tx Tx, b *Bucket, v *Version, now time.Time,
 }
 
 // complete names the version vN, where N follows completion order in the
-// bucket and is never reused, and lets `latest` follow it.
+// bucket and is never reused.
 func (s *Service) complete(tx Tx, b *Bucket, v *Version, now time.Time, author string) error {
 	b.LastVersionNumber++
 	b.UpdatedAt = now
@@ -214,10 +214,10 @@ func (s *Service) complete(tx Tx, b *Bucket, v *Version, now time.Time, author s
 	}
 	v.Number = b.LastVersionNumber
 	v.UpdatedAt = now
-	if err := tx.UpdateVersion(v); err != nil {
-		return err
-	}
-	return s.refreshLatest(tx, b.ID, now, author)
+	// A complete version inherits what its ancestors pass on, including
+	// revocations requested while it was being built (CONTRACT.md §9.9);
+	// rederive also lets `latest` follow it.
+	return s.rederive(tx, v, now, author, false)
 }
 
 // DeleteVersion removes a version and its builds. Channels pointing at it

@@ -58,6 +58,8 @@ type RevokedAncestor struct {
 	Fingerprint string
 	VersionID   string
 	VersionName string
+	// VersionNumber is the N of VersionName.
+	VersionNumber int64
 }
 
 // ChannelView is a channel as the API shows it.
@@ -159,11 +161,12 @@ func (s *Service) versionView(tx Tx, loc Loc, bucketName string, v *Version, now
 				return nil, err
 			}
 			view.InheritedFrom = &RevokedAncestor{
-				BucketName:  ab.Name,
-				Href:        bucketPath(loc, ab.Name) + "/versions/" + url.PathEscape(anc.Fingerprint),
-				Fingerprint: anc.Fingerprint,
-				VersionID:   anc.ID,
-				VersionName: anc.Name(),
+				BucketName:    ab.Name,
+				Href:          bucketPath(loc, ab.Name) + "/versions/" + url.PathEscape(anc.Fingerprint),
+				Fingerprint:   anc.Fingerprint,
+				VersionID:     anc.ID,
+				VersionName:   anc.Name(),
+				VersionNumber: anc.Number,
 			}
 		}
 	}

@@ -63,6 +63,8 @@ CREATE TABLE IF NOT EXISTS versions (
 	revocation_applied        INTEGER NOT NULL,
 	created_at                INTEGER NOT NULL,
 	updated_at                INTEGER NOT NULL,
+	own_revocation            TEXT,
+	restored_at               INTEGER NOT NULL DEFAULT 0,
 	UNIQUE (bucket_id, fingerprint)
 );
 CREATE INDEX IF NOT EXISTS versions_pending_revocation ON versions(revoke_at) WHERE revocation_applied = 0 AND revoke_at IS NOT NULL;
@@ -126,3 +128,17 @@ CREATE TABLE IF NOT EXISTS sboms (
 	UNIQUE (build_id, name)
 );
 `
+
+// versionColumnsAdded are the versions columns later than the first schema,
+// added to databases made before them. A manual revocation recorded before
+// own_revocation existed becomes the version's own; it passed to
+// descendants when any descendant inherited it.
+var versionColumnsAdded = []struct{ name, add, backfill string }{
+	{"own_revocation", `ALTER TABLE versions ADD COLUMN own_revocation TEXT`,
+		`UPDATE versions SET own_revocation = json_object('at', revoke_at, 'message', revocation_message,
+			'author', revocation_author, 'rollback_disabled', json(CASE rollback_disabled WHEN 1 THEN 'true' ELSE 'false' END),
+			'descendants', json(CASE WHEN EXISTS (SELECT 1 FROM versions d WHERE d.revocation_inherited_from = versions.id)
+				THEN 'true' ELSE 'false' END), 'requested_at', updated_at)
+		WHERE revocation_type = 'MANUAL' AND revoke_at IS NOT NULL`},
+	{"restored_at", `ALTER TABLE versions ADD COLUMN restored_at INTEGER NOT NULL DEFAULT 0`, ``},
+}

@@ -116,8 +116,27 @@ func Open(dir string) (*DB, error) {
 }
 
 func (d *DB) migrate() error {
-	_, err := d.writer.Exec(schema)
-	return err
+	if _, err := d.writer.Exec(schema); err != nil {
+		return err
+	}
+	for _, c := range versionColumnsAdded {
+		var n int
+		if err := d.writer.QueryRow(`SELECT COUNT(*) FROM pragma_table_info('versions') WHERE name = ?`, c.name).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			continue
+		}
+		if _, err := d.writer.Exec(c.add); err != nil {
+			return fmt.Errorf("add column versions.%s: %w", c.name, err)
+		}
+		if c.backfill != "" {
+			if _, err := d.writer.Exec(c.backfill); err != nil {
+				return fmt.Errorf("fill column versions.%s: %w", c.name, err)
+			}
+		}
+	}
+	return nil
 }
 
 // Close closes the database.

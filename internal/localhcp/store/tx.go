@@ -183,18 +183,73 @@ func (t *Tx) DeleteBucket(id string) error {
 // ---- versions
 
 const versionCols = `id, bucket_id, fingerprint, author_id, template_type, number, revoke_at, revocation_message,
-	revocation_author, revocation_type, revocation_inherited_from, rollback_disabled, revocation_applied, created_at, updated_at`
+	revocation_author, revocation_type, revocation_inherited_from, rollback_disabled, revocation_applied, created_at, updated_at, own_revocation, restored_at`
+
+// storedOwnRevocation is a version's own revocation as JSON in the versions
+// table.
+type storedOwnRevocation struct {
+	At               int64  `json:"at"`
+	Message          string `json:"message"`
+	Author           string `json:"author"`
+	RollbackDisabled bool   `json:"rollback_disabled"`
+	Descendants      bool   `json:"descendants"`
+	RequestedAt      int64  `json:"requested_at"`
+}
+
+func encodeOwnRevocation(r *registry.OwnRevocation) (any, error) {
+	if r == nil {
+		return nil, nil
+	}
+	return encodeJSON(storedOwnRevocation{
+		At: ms(r.At), Message: r.Message, Author: r.Author, RollbackDisabled: r.RollbackDisabled,
+		Descendants: r.Descendants, RequestedAt: ms(r.RequestedAt),
+	})
+}
+
+func decodeOwnRevocation(versionID string, raw sql.NullString) (*registry.OwnRevocation, error) {
+	if !raw.Valid {
+		return nil, nil
+	}
+	var r storedOwnRevocation
+	if err := json.Unmarshal([]byte(raw.String), &r); err != nil {
+		return nil, fmt.Errorf("version %s has a corrupt own revocation: %w", versionID, err)
+	}
+	return &registry.OwnRevocation{
+		At: fromMS(r.At), Message: r.Message, Author: r.Author, RollbackDisabled: r.RollbackDisabled,
+		Descendants: r.Descendants, RequestedAt: fromMS(r.RequestedAt),
+	}, nil
+}
+
+func restoredAtMS(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return ms(t)
+}
+
+func fromRestoredAtMS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return fromMS(v)
+}
 
 func scanVersion(s scanner) (*registry.Version, error) {
 	var v registry.Version
 	var revokeAt sql.NullInt64
 	var rollbackDisabled, applied int
-	var created, updated int64
+	var created, updated, restored int64
+	var own sql.NullString
 	if err := s.Scan(&v.ID, &v.BucketID, &v.Fingerprint, &v.AuthorID, &v.TemplateType, &v.Number, &revokeAt,
 		&v.RevocationMessage, &v.RevocationAuthor, &v.RevocationType, &v.RevocationInheritedFrom,
-		&rollbackDisabled, &applied, &created, &updated); err != nil {
+		&rollbackDisabled, &applied, &created, &updated, &own, &restored); err != nil {
 		return nil, notFound(err)
 	}
+	var err error
+	if v.Own, err = decodeOwnRevocation(v.ID, own); err != nil {
+		return nil, err
+	}
+	v.RestoredAt = fromRestoredAtMS(restored)
 	v.RevokeAt = fromMSPtr(revokeAt)
 	v.RollbackDisabled, v.RevocationApplied = rollbackDisabled == 1, applied == 1
 	v.CreatedAt, v.UpdatedAt = fromMS(created), fromMS(updated)
@@ -221,18 +276,28 @@ func (t *Tx) VersionCount(bucketID string) (int64, error) {
 }
 
 func (t *Tx) InsertVersion(v *registry.Version) error {
-	return t.exec(`INSERT INTO versions (`+versionCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	own, err := encodeOwnRevocation(v.Own)
+	if err != nil {
+		return err
+	}
+	return t.exec(`INSERT INTO versions (`+versionCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		v.ID, v.BucketID, v.Fingerprint, v.AuthorID, v.TemplateType, v.Number, msPtr(v.RevokeAt),
 		v.RevocationMessage, v.RevocationAuthor, v.RevocationType, v.RevocationInheritedFrom,
-		boolInt(v.RollbackDisabled), boolInt(v.RevocationApplied), ms(v.CreatedAt), ms(v.UpdatedAt))
+		boolInt(v.RollbackDisabled), boolInt(v.RevocationApplied), ms(v.CreatedAt), ms(v.UpdatedAt),
+		own, restoredAtMS(v.RestoredAt))
 }
 
 func (t *Tx) UpdateVersion(v *registry.Version) error {
+	own, err := encodeOwnRevocation(v.Own)
+	if err != nil {
+		return err
+	}
 	return t.execOne(`UPDATE versions SET template_type = ?, number = ?, revoke_at = ?, revocation_message = ?,
 		revocation_author = ?, revocation_type = ?, revocation_inherited_from = ?, rollback_disabled = ?,
-		revocation_applied = ?, updated_at = ? WHERE id = ?`,
+		revocation_applied = ?, updated_at = ?, own_revocation = ?, restored_at = ? WHERE id = ?`,
 		v.TemplateType, v.Number, msPtr(v.RevokeAt), v.RevocationMessage, v.RevocationAuthor, v.RevocationType,
-		v.RevocationInheritedFrom, boolInt(v.RollbackDisabled), boolInt(v.RevocationApplied), ms(v.UpdatedAt), v.ID)
+		v.RevocationInheritedFrom, boolInt(v.RollbackDisabled), boolInt(v.RevocationApplied), ms(v.UpdatedAt),
+		own, restoredAtMS(v.RestoredAt), v.ID)
 }
 
 func (t *Tx) DeleteVersion(id string) error {
@@ -319,6 +384,10 @@ func (t *Tx) Builds(versionID string) ([]registry.Build, error) {
 
 func (t *Tx) BuildByID(versionID, id string) (*registry.Build, error) {
 	return scanBuild(t.queryRow(`SELECT `+buildCols+` FROM builds WHERE version_id = ? AND id = ?`, versionID, id))
+}
+
+func (t *Tx) Build(id string) (*registry.Build, error) {
+	return scanBuild(t.queryRow(`SELECT `+buildCols+` FROM builds WHERE id = ?`, id))
 }
 
 func (t *Tx) InsertBuild(b *registry.Build) error {
@@ -463,11 +532,38 @@ func (t *Tx) Operations(projectID string) ([]registry.Operation, error) {
 	return collect(rows, err, scanOperation)
 }
 
+// PutSBOM stores s; one of the same name for the build is replaced, id
+// included, so the id an upload answers is the one later reads return.
 func (t *Tx) PutSBOM(s *registry.SBOM) error {
-	return t.exec(`INSERT INTO sboms (id, build_id, name, format, content, created_at) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (build_id, name) DO UPDATE SET format = excluded.format, content = excluded.content,
-		created_at = excluded.created_at`,
+	return t.exec(`INSERT INTO sboms (`+sbomCols+`) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (build_id, name) DO UPDATE SET id = excluded.id, format = excluded.format,
+		content = excluded.content, created_at = excluded.created_at`,
 		s.ID, s.BuildID, s.Name, s.Format, s.Content, ms(s.CreatedAt))
+}
+
+const sbomCols = `id, build_id, name, format, content, created_at`
+
+func scanSBOM(s scanner) (*registry.SBOM, error) {
+	var sb registry.SBOM
+	var created int64
+	if err := s.Scan(&sb.ID, &sb.BuildID, &sb.Name, &sb.Format, &sb.Content, &created); err != nil {
+		return nil, notFound(err)
+	}
+	sb.CreatedAt = fromMS(created)
+	return &sb, nil
+}
+
+func (t *Tx) SBOMs(buildID string) ([]registry.SBOM, error) {
+	rows, err := t.query(`SELECT `+sbomCols+` FROM sboms WHERE build_id = ?`, buildID)
+	return collect(rows, err, scanSBOM)
+}
+
+func (t *Tx) SBOMByName(buildID, name string) (*registry.SBOM, error) {
+	return scanSBOM(t.queryRow(`SELECT `+sbomCols+` FROM sboms WHERE build_id = ? AND name = ?`, buildID, name))
+}
+
+func (t *Tx) SBOMByID(id string) (*registry.SBOM, error) {
+	return scanSBOM(t.queryRow(`SELECT `+sbomCols+` FROM sboms WHERE id = ?`, id))
 }
 
 func nonNilMap(m map[string]string) map[string]string {
