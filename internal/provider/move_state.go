@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"sort"
@@ -44,9 +45,9 @@ var officialMoves = map[string]string{
 
 // moveFromOfficial is the StateMover of the hcppacker twin of sourceType. It
 // decodes the source's JSON state into S and maps it with toTarget, which
-// returns a pointer to the target's model. Any other source, and any state
-// hcppacker cannot take over, gets an error that says what to do instead.
-func moveFromOfficial[S any](sourceType string, toTarget func(S, *diag.Diagnostics) any) resource.StateMover {
+// returns a pointer to the target's model and reports through m what stops
+// the move. Any other source gets an error that says what to do instead.
+func moveFromOfficial[S any](sourceType string, toTarget func(src S, m *moveValues) any) resource.StateMover {
 	return resource.StateMover{
 		StateMover: func(ctx context.Context, req resource.MoveStateRequest, resp *resource.MoveStateResponse) {
 			target := officialMoves[sourceType]
@@ -57,7 +58,7 @@ func moveFromOfficial[S any](sourceType string, toTarget func(S, *diag.Diagnosti
 			if !decodeMoveSource(req, target, &src, &resp.Diagnostics) {
 				return
 			}
-			model := toTarget(src, &resp.Diagnostics)
+			model := toTarget(src, &moveValues{source: sourceType, target: target, diags: &resp.Diagnostics})
 			if resp.Diagnostics.HasError() {
 				return
 			}
@@ -126,10 +127,21 @@ func decodeMoveSource(req resource.MoveStateRequest, target string, dst any, dia
 			fmt.Sprintf("The %s state cannot be read to move it to %s: %s. The state may have been edited by hand; "+
 				"restore it from a backup or refresh it with hashicorp/hcp (terraform apply -refresh-only), or take the "+
 				"object over with an import block and a removed block instead (see %s).",
-				req.SourceTypeName, target, err, migrationGuide))
+				req.SourceTypeName, target, jsonProblem(err), migrationGuide))
 		return false
 	}
 	return true
+}
+
+// jsonProblem describes a decoding error in the state's terms rather than
+// in those of the Go types it is decoded into.
+func jsonProblem(err error) string {
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) && typeErr.Field != "" {
+		return fmt.Sprintf("its %s is a JSON %s where a %s belongs", typeErr.Field, typeErr.Value,
+			strings.TrimPrefix(typeErr.Type.String(), "*"))
+	}
+	return "it is not valid JSON (" + err.Error() + ")"
 }
 
 // moveValues checks the attributes of one source state and collects what
@@ -220,8 +232,7 @@ type officialBucket struct {
 // description, labels or updated_at: description and labels get
 // hcppacker's defaults and the others stay null until the plan's refresh
 // reads them. force_destroy starts false, as after an import.
-func bucketFromOfficial(src officialBucket, diags *diag.Diagnostics) any {
-	m := moveValues{source: "hcp_packer_bucket", target: "hcppacker_bucket", diags: diags}
+func bucketFromOfficial(src officialBucket, m *moveValues) any {
 	name, project := m.required("name", src.Name), m.required("project_id", src.ProjectID)
 	m.describe("bucket %q in project %q", name, project)
 	return &bucketResourceModel{
@@ -256,8 +267,7 @@ type officialChannel struct {
 
 // channelFromOfficial maps hcp_packer_channel to hcppacker_channel: the same
 // attributes, one for one.
-func channelFromOfficial(src officialChannel, diags *diag.Diagnostics) any {
-	m := moveValues{source: "hcp_packer_channel", target: "hcppacker_channel", diags: diags}
+func channelFromOfficial(src officialChannel, m *moveValues) any {
 	bucket, name := m.required("bucket_name", src.BucketName), m.required("name", src.Name)
 	project := m.required("project_id", src.ProjectID)
 	m.describe("channel %q of bucket %q", name, bucket)
@@ -290,8 +300,7 @@ type officialChannelAssignment struct {
 // hcppacker_channel_assignment. Both write "none" for an unassigned channel;
 // version_name, which the official resource lacks, stays null until the
 // plan's refresh reads it.
-func channelAssignmentFromOfficial(src officialChannelAssignment, diags *diag.Diagnostics) any {
-	m := moveValues{source: "hcp_packer_channel_assignment", target: "hcppacker_channel_assignment", diags: diags}
+func channelAssignmentFromOfficial(src officialChannelAssignment, m *moveValues) any {
 	bucket, channel := m.required("bucket_name", src.BucketName), m.required("channel_name", src.ChannelName)
 	fingerprint, project := m.required("version_fingerprint", src.VersionFingerprint), m.required("project_id", src.ProjectID)
 	m.describe("the assignment of channel %q in bucket %q", channel, bucket)

@@ -243,7 +243,12 @@ func TestMoveStateRefusals(t *testing.T) {
 			raw: func(t *testing.T) []byte {
 				return fixtureWith(t, "hcp_packer_bucket", map[string]any{"name": 3})
 			},
-			summary: "Malformed Source State", detail: []string{"cannot be read", "cannot unmarshal number", "backup"},
+			summary: "Malformed Source State", detail: []string{"cannot be read", "its name is a JSON number where a string belongs", "backup"},
+		},
+		{
+			name: "state that is not JSON", resource: newChannelResource, sourceType: "hcp_packer_channel",
+			raw:     func(*testing.T) []byte { return []byte(`{"name":`) },
+			summary: "Malformed Source State", detail: []string{"it is not valid JSON"},
 		},
 		{
 			name: "missing name", resource: newBucketResource, sourceType: "hcp_packer_bucket",
