@@ -31,7 +31,7 @@ const (
 	fixtureProjectID      = "1cd39de8-ba6e-4bb9-99f7-3f15ae15f1de"
 )
 
-// mirrorVersions are the versions the test lays the two providers out as.
+// The versions the test lays the two providers out as in its mirror.
 const (
 	mirrorVersionHCPPacker = "0.1.0"
 	mirrorVersionHCP       = "0.114.0"
