@@ -24,6 +24,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*bucketResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*bucketResource)(nil)
 	_ resource.ResourceWithImportState = (*bucketResource)(nil)
+	_ resource.ResourceWithMoveState   = (*bucketResource)(nil)
 )
 
 func newBucketResource() resource.Resource { return &bucketResource{} }
@@ -319,6 +320,11 @@ func (r *bucketResource) ImportState(ctx context.Context, req resource.ImportSta
 	if project != "" {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), project)...)
 	}
+}
+
+// MoveState takes over the state of hashicorp/hcp's hcp_packer_bucket from a moved block.
+func (r *bucketResource) MoveState(context.Context) []resource.StateMover {
+	return []resource.StateMover{moveFromOfficial("hcp_packer_bucket", bucketFromOfficial)}
 }
 
 // parseBucketImportID accepts the official provider's resource-name form and

@@ -21,6 +21,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*channelResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*channelResource)(nil)
 	_ resource.ResourceWithImportState = (*channelResource)(nil)
+	_ resource.ResourceWithMoveState   = (*channelResource)(nil)
 )
 
 func newChannelResource() resource.Resource { return &channelResource{} }
@@ -264,6 +265,11 @@ func (r *channelResource) ImportState(ctx context.Context, req resource.ImportSt
 	if project != "" {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), project)...)
 	}
+}
+
+// MoveState takes over the state of hashicorp/hcp's hcp_packer_channel from a moved block.
+func (r *channelResource) MoveState(context.Context) []resource.StateMover {
+	return []resource.StateMover{moveFromOfficial("hcp_packer_channel", channelFromOfficial)}
 }
 
 // adopt takes over a channel that exists already, which Terraform may do only

@@ -22,6 +22,7 @@ var (
 	_ resource.ResourceWithValidateConfig = (*channelAssignmentResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*channelAssignmentResource)(nil)
 	_ resource.ResourceWithImportState    = (*channelAssignmentResource)(nil)
+	_ resource.ResourceWithMoveState      = (*channelAssignmentResource)(nil)
 )
 
 // unassignedFingerprint is the version_fingerprint that means "no version";
@@ -275,6 +276,11 @@ func (r *channelAssignmentResource) ImportState(ctx context.Context, req resourc
 	if project != "" {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project_id"), project)...)
 	}
+}
+
+// MoveState takes over the state of hashicorp/hcp's hcp_packer_channel_assignment from a moved block.
+func (r *channelAssignmentResource) MoveState(context.Context) []resource.StateMover {
+	return []resource.StateMover{moveFromOfficial("hcp_packer_channel_assignment", channelAssignmentFromOfficial)}
 }
 
 // assign points the planned channel at the planned version and records the
