@@ -166,7 +166,7 @@ func (s *Server) prepare(cert tls.Certificate) error {
 	})
 	s.handler.SetFaults(httpapi.Faults(s.opts.Faults))
 	s.http = &http.Server{
-		Handler:           s.handler,
+		Handler:           s.newPanel(svc).WithAPI(s.handler),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(s.opts.Logger.Handler(), slog.LevelWarn),
 	}
