@@ -59,8 +59,7 @@ func TestAssignIsConfirmedAndVisibleInTheAPI(t *testing.T) {
 	s.publish(t, "base", fp(2), "aws")
 	s.stable(t, fp(1))
 	assertStable(t, s, fp(1)) // the API has cached its answer now
-	b := s.browser(t)
-	b.signIn(s.contributor)
+	b := s.signedIn(t, s.contributor)
 
 	assign := s.projectPath("buckets/base/channels/stable/assign")
 	confirm := b.get(assign + "?version=" + fp(2))
@@ -82,8 +81,7 @@ func TestRevokeNowRollsTheChannelBack(t *testing.T) {
 	s.publish(t, "base", fp(1), "aws")
 	s.publish(t, "base", fp(2), "aws")
 	s.stable(t, fp(1))
-	b := s.browser(t)
-	b.signIn(s.contributor)
+	b := s.signedIn(t, s.contributor)
 	b.post(s.projectPath("buckets/base/channels/stable/assign"), url.Values{"version": {fp(2)}})
 	assertStable(t, s, fp(2))
 
@@ -108,8 +106,7 @@ func TestScheduleARevocationWithAMessage(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
 	s.publish(t, "base", fp(1), "aws")
-	b := s.browser(t)
-	b.signIn(s.contributor)
+	b := s.signedIn(t, s.contributor)
 	revoke := s.projectPath("buckets/base/versions/" + fp(1) + "/revoke")
 
 	pg := b.post(revoke, url.Values{"when": {"in"}, "in": {"2h"}, "message": {"end of support"}})
@@ -130,8 +127,7 @@ func TestRevokeRefusesBadInputAndSaysWhy(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
 	s.publish(t, "base", fp(1), "aws")
-	b := s.browser(t)
-	b.signIn(s.contributor)
+	b := s.signedIn(t, s.contributor)
 	revoke := s.projectPath("buckets/base/versions/" + fp(1) + "/revoke")
 	b.post(revoke, url.Values{"when": {"in"}, "in": {"forever"}}).mustHave(t, http.StatusBadRequest, "revoke_in &#34;forever&#34; is invalid", `value="forever"`)
 	b.post(revoke, url.Values{"when": {"at"}, "at": {"tomorrow"}}).mustHave(t, http.StatusBadRequest, "is not a date and time")
@@ -149,8 +145,7 @@ func TestViewerMaySeeButNotAct(t *testing.T) {
 	s.publish(t, "base", fp(1), "aws")
 	s.publish(t, "base", fp(2), "aws")
 	s.stable(t, fp(1))
-	b := s.browser(t)
-	b.signIn(s.viewer)
+	b := s.signedIn(t, s.viewer)
 	b.get(s.projectPath("buckets/base/versions/"+fp(1))).mustHave(t, http.StatusOK, "Your role (viewer) can look but not act")
 
 	refusal := `Refused: principal &#34;ci-viewer&#34; (role viewer) may not packer.versions.update in project ` + projectID
@@ -168,10 +163,8 @@ func TestEveryPostNeedsTheSessionCSRFToken(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
 	s.publish(t, "base", fp(1), "aws")
-	other := s.browser(t)
-	other.signIn(s.contributor)
-	b := s.browser(t)
-	b.signIn(s.contributor)
+	other := s.signedIn(t, s.contributor)
+	b := s.signedIn(t, s.contributor)
 	revoke := s.projectPath("buckets/base/versions/" + fp(1) + "/revoke")
 	for name, token := range map[string]string{"none": "", "forged": "forged", "another session's": other.csrf} {
 		pg := b.post(revoke, url.Values{"csrf": {token}, "when": {"now"}})

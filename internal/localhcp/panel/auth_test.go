@@ -97,8 +97,7 @@ func TestSessionCookieAndSecurityHeaders(t *testing.T) {
 func TestSessionExpiresOnTheServerClock(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
-	b := s.browser(t)
-	b.signIn(s.viewer)
+	b := s.signedIn(t, s.viewer)
 	s.clock.Advance(2*time.Hour - time.Second)
 	b.get(s.projectPath("")).mustHave(t, http.StatusOK, "Buckets of default")
 	s.clock.Advance(time.Second)
@@ -112,8 +111,7 @@ func TestSessionExpiresOnTheServerClock(t *testing.T) {
 func TestSignOutEndsTheSession(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
-	b := s.browser(t)
-	b.signIn(s.viewer)
+	b := s.signedIn(t, s.viewer)
 	b.post("/panel/logout", url.Values{}).mustHave(t, http.StatusOK, "Sign in to localhcp")
 	if pg := b.get(s.projectPath("")); pg.url != "/panel/login" {
 		t.Errorf("after sign-out GET ended at %s", pg.url)
@@ -171,4 +169,20 @@ func TestNextStaysInsideThePanel(t *testing.T) {
 			t.Errorf("next=%s: signed in at %s, want %s", next, pg.url, want)
 		}
 	}
+}
+
+func TestSigningInAgainEndsTheEarlierSession(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	b := s.signedIn(t, s.viewer)
+	panelURL, _ := url.Parse(s.srv.URL + "/panel/")
+	earlier := b.c.Jar.Cookies(panelURL)
+	b.signIn(s.contributor)
+
+	stale := s.browser(t)
+	stale.c.Jar.SetCookies(panelURL, earlier)
+	if pg := stale.get(s.projectPath("")); pg.url != "/panel/login" {
+		t.Errorf("the earlier session still opens %s", pg.url)
+	}
+	b.get(s.projectPath("")).mustHave(t, http.StatusOK, "ci-contributor")
 }

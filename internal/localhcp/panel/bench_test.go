@@ -68,8 +68,7 @@ func BenchmarkPages(b *testing.B) {
 
 // signedInCookies signs the contributor in and returns the session cookie.
 func signedInCookies(b *testing.B, s *stack) []*http.Cookie {
-	br := s.browser(b)
-	br.signIn(s.contributor)
+	br := s.signedIn(b, s.contributor)
 	u, _ := url.Parse(s.srv.URL + "/panel/")
 	return br.c.Jar.Cookies(u)
 }

@@ -182,8 +182,8 @@ type browser struct {
 
 func (s *stack) browser(t testing.TB) *browser {
 	jar, _ := cookiejar.New(nil)
-	c := s.srv.Client()
-	c.Jar = jar
+	// A client of its own: httptest hands every caller the same one.
+	c := &http.Client{Transport: s.srv.Client().Transport, Jar: jar}
 	return &browser{t: t, s: s, c: c}
 }
 
@@ -241,6 +241,13 @@ func (b *browser) signIn(p store.Principal) page {
 		b.t.Fatalf("sign-in as %s: %d at %s\n%s", p.Name, pg.status, pg.url, pg.body)
 	}
 	return pg
+}
+
+// signedIn is a browser in which p has signed in with the sign-in form.
+func (s *stack) signedIn(t testing.TB, p store.Principal) *browser {
+	b := s.browser(t)
+	b.signIn(p)
+	return b
 }
 
 func (pg page) mustHave(t testing.TB, status int, fragments ...string) {

@@ -89,6 +89,7 @@ func (p *Panel) showLogin(w http.ResponseWriter, r *http.Request, status int, ms
 // login is the sign-in form: a principal's client id and secret, checked
 // as the token endpoint checks them.
 func (p *Panel) login(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	c, err := r.Cookie(loginCookie)
 	if err != nil || !equalTokens(r.PostFormValue("csrf"), c.Value) {
 		p.showLogin(w, r, http.StatusForbidden, "This sign-in form has expired or did not come from this panel: sign in again from this page.")
@@ -100,7 +101,7 @@ func (p *Panel) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	clearCookie(w, loginCookie)
-	p.sessions.start(w, principal.ID)
+	p.sessions.start(w, r, principal.ID)
 	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
 }
 
@@ -112,7 +113,7 @@ func (p *Panel) loginLink(w http.ResponseWriter, r *http.Request) {
 		p.showLogin(w, r, http.StatusUnauthorized, "This login link was already used, has expired or was replaced by a newer one: print a fresh one with `localhcp env`, or sign in with a client id and secret.")
 		return
 	}
-	p.sessions.start(w, principalID)
+	p.sessions.start(w, r, principalID)
 	http.Redirect(w, r, Prefix, http.StatusSeeOther)
 }
 

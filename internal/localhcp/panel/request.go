@@ -14,6 +14,10 @@ import (
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/store"
 )
 
+// maxFormBytes bounds a form post: the longest field is a revocation
+// message.
+const maxFormBytes = 64 << 10
+
 // request is one signed-in request on its way to a page or an action.
 type request struct {
 	w          http.ResponseWriter
@@ -47,6 +51,7 @@ func (p *Panel) signedIn(fn func(*request) error) http.HandlerFunc {
 			return
 		}
 		rq := &request{w: w, r: r, session: sess, sessionKey: key, principal: principal}
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 		if r.Method == http.MethodPost && !equalTokens(r.PostFormValue("csrf"), sess.csrf) {
 			p.fail(rq, &pageError{http.StatusForbidden, "This form did not come from this panel or belongs to an earlier sign-in: go back, reload the page and submit it again."})
 			return

@@ -58,11 +58,15 @@ func equalTokens(a, b string) bool {
 	return a != "" && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }
 
-// start signs principalID in and sets the session cookie.
-func (s *sessions) start(w http.ResponseWriter, principalID string) {
+// start signs principalID in with a fresh session and sets its cookie;
+// the session the request carried, if any, ends.
+func (s *sessions) start(w http.ResponseWriter, r *http.Request, principalID string) {
 	token := randomToken()
 	now := s.now()
 	s.mu.Lock()
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		delete(s.byID, hashToken(c.Value))
+	}
 	for id, old := range s.byID {
 		if !now.Before(old.expiresAt) {
 			delete(s.byID, id)

@@ -52,8 +52,7 @@ func TestBucketsPage(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
 	lineage(t, s)
-	b := s.browser(t)
-	b.signIn(s.viewer)
+	b := s.signedIn(t, s.viewer)
 	pg := b.get(s.projectPath(""))
 	pg.mustHave(t, http.StatusOK,
 		`href="/panel/projects/`+projectID+`/buckets/base/"`, `href="/panel/projects/`+projectID+`/buckets/app/"`,
@@ -72,8 +71,7 @@ func TestUserSuppliedStringsAreEscaped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := s.browser(t)
-	b.signIn(s.viewer)
+	b := s.signedIn(t, s.viewer)
 	for _, path := range []string{s.projectPath(""), s.projectPath("buckets/base/")} {
 		pg := b.get(path)
 		pg.mustHave(t, http.StatusOK, "team=&lt;script&gt;alert(1)&lt;/script&gt;")
@@ -92,8 +90,7 @@ func TestBucketPage(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
 	lineage(t, s)
-	b := s.browser(t)
-	b.signIn(s.viewer)
+	b := s.signedIn(t, s.viewer)
 	pg := b.get(s.projectPath("buckets/base/"))
 	pg.mustHave(t, http.StatusOK, "Bucket base", "2 versions",
 		`/channels/stable">stable</a>`, `/channels/latest">latest</a> <span class="muted">(managed)</span>`,
@@ -108,8 +105,7 @@ func TestVersionPageShowsBuildsArtifactsAndAncestry(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
 	lineage(t, s)
-	b := s.browser(t)
-	b.signIn(s.viewer)
+	b := s.signedIn(t, s.viewer)
 	pg := b.get(s.projectPath("buckets/base/versions/" + fp(1)))
 	pg.mustHave(t, http.StatusOK, "v1 <span class=\"badge ok\">active</span>", "by ci-contributor",
 		"aws.example", "region-aws: <code>img-aws-"+fp(1)+"</code>", "region-azure: <code>img-azure-"+fp(1)+"</code>",
@@ -123,8 +119,7 @@ func TestAncestryPage(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
 	lineage(t, s)
-	b := s.browser(t)
-	b.signIn(s.viewer)
+	b := s.signedIn(t, s.viewer)
 	pg := b.get(s.projectPath("buckets/base/ancestry"))
 	pg.mustHave(t, http.StatusOK, "Ancestry of base", `<tr class="outdated">`, `/buckets/app/versions/`+fp(101)+`">v1</a>`, "v1 via stable", "out of date")
 	app := b.get(s.projectPath("buckets/app/ancestry"))
@@ -135,8 +130,7 @@ func TestChannelPageShowsTheAssignmentTimeline(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
 	lineage(t, s)
-	b := s.browser(t)
-	b.signIn(s.viewer)
+	b := s.signedIn(t, s.viewer)
 	pg := b.get(s.projectPath("buckets/base/channels/stable"))
 	pg.mustHave(t, http.StatusOK, "Channel stable", "Not restricted.", "2 assignments, newest first.", "by ci-contributor", "<time>2026-03-01 09:00:00 UTC</time>")
 	timeline := pg.body[strings.Index(pg.body, `<ol class="timeline">`):]
@@ -157,8 +151,7 @@ func TestHealthPageListsChannelsOnRevokedOrScheduledVersions(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
 	lineage(t, s)
-	b := s.browser(t)
-	b.signIn(s.viewer)
+	b := s.signedIn(t, s.viewer)
 	b.get(s.projectPath("health")).mustHave(t, http.StatusOK, "Every channel serves an active version.")
 
 	ctx := context.Background()
@@ -182,8 +175,7 @@ func TestListsArePaginated(t *testing.T) {
 	for i := 1; i <= 30; i++ {
 		s.publish(t, "many", fp(i), "aws")
 	}
-	b := s.browser(t)
-	b.signIn(s.viewer)
+	b := s.signedIn(t, s.viewer)
 	first := b.get(s.projectPath("buckets/many/"))
 	first.mustHave(t, http.StatusOK, "Page 1", `rel="next"`, "<code>"+fp(30)+"</code>")
 	if n := first.count("<code>fp-"); n != 25 {
@@ -206,8 +198,7 @@ func TestMissingObjectsAnswerNotFound(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
 	s.publish(t, "base", fp(1), "aws")
-	b := s.browser(t)
-	b.signIn(s.viewer)
+	b := s.signedIn(t, s.viewer)
 	b.get(s.projectPath("buckets/nope/")).mustHave(t, http.StatusNotFound, "nope")
 	b.get(s.projectPath("buckets/base/versions/missing")).mustHave(t, http.StatusNotFound, "missing")
 	b.get(s.projectPath("buckets/base/channels/missing")).mustHave(t, http.StatusNotFound, "missing")
