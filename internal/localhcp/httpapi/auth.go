@@ -113,16 +113,6 @@ func (a *authenticator) serveToken(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(body)
 }
 
-// principal checks a client id and secret, comparing the secret in
-// constant time.
-func (a *authenticator) principal(id, secret string) (store.Principal, bool) {
-	p, known := a.byClientID[id]
-	if id == "" || !known || subtle.ConstantTimeCompare([]byte(secret), []byte(p.ClientSecret)) != 1 {
-		return store.Principal{}, false
-	}
-	return p, true
-}
-
 // basicCredentials reads HTTP Basic credentials whose parts were
 // query-escaped before encoding (RFC 6749 §2.3.1).
 func basicCredentials(r *http.Request) (id, secret string, ok bool) {
@@ -182,4 +172,14 @@ func (a *authenticator) verify(r *http.Request) (store.Principal, error) {
 func hashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
+}
+
+// principal checks a client id and secret, comparing the secret in
+// constant time.
+func (a *authenticator) principal(id, secret string) (store.Principal, bool) {
+	p, known := a.byClientID[id]
+	if id == "" || !known || subtle.ConstantTimeCompare([]byte(secret), []byte(p.ClientSecret)) != 1 {
+		return store.Principal{}, false
+	}
+	return p, true
 }

@@ -202,8 +202,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		c.loc = loc
 	}
-	if !Allowed(principal.Role, ep.action) {
-		writeStatus(rec, codes.PermissionDenied, Denial(principal, ep.action, c.loc.ProjectID))
+	if !allowed(principal.Role, ep.action) {
+		writeStatus(rec, codes.PermissionDenied, denial(principal, ep.action, c.loc.ProjectID))
 		return
 	}
 	if c.body, err = readBody(rec, r); err != nil {
@@ -325,11 +325,4 @@ type recorder struct {
 func (r *recorder) WriteHeader(code int) {
 	r.status = code
 	r.ResponseWriter.WriteHeader(code)
-}
-
-// Authenticate checks a principal's client id and secret exactly as the
-// token endpoint does, for sign-ins that do not go through OAuth2 (the web
-// panel).
-func (h *Handler) Authenticate(clientID, clientSecret string) (store.Principal, bool) {
-	return h.auth.principal(clientID, clientSecret)
 }

@@ -14,10 +14,10 @@ const (
 	RoleAdmin       = "admin"
 )
 
-// Allowed reports whether a role may perform an action. Viewers only read
+// allowed reports whether a role may perform an action. Viewers only read
 // (get, list, wait); contributors and admins may do everything localhcp
-// serves. The web panel asks the same question before it reads or acts.
-func Allowed(role, action string) bool {
+// serves.
+func allowed(role, action string) bool {
 	switch role {
 	case RoleAdmin, RoleContributor:
 		return true
@@ -37,8 +37,7 @@ func isRead(action string) bool {
 	return false
 }
 
-// Denial is the message that refuses principal p the action.
-func Denial(p store.Principal, action, projectID string) string {
+func denial(p store.Principal, action, projectID string) string {
 	where := ""
 	if projectID != "" {
 		where = " in project " + projectID

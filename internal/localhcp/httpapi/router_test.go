@@ -86,8 +86,8 @@ func TestRoles(t *testing.T) {
 		{"owner", "packer.buckets.get", false},
 	}
 	for _, tc := range cases {
-		if got := Allowed(tc.role, tc.action); got != tc.ok {
-			t.Errorf("Allowed(%s, %s) = %v, want %v", tc.role, tc.action, got, tc.ok)
+		if got := allowed(tc.role, tc.action); got != tc.ok {
+			t.Errorf("allowed(%s, %s) = %v, want %v", tc.role, tc.action, got, tc.ok)
 		}
 	}
 }
