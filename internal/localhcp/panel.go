@@ -16,7 +16,7 @@ import (
 func (s *Server) newPanel(svc *registry.Service) *panel.Panel {
 	return panel.New(panel.Config{
 		Service: svc, DB: s.db, OrganizationID: s.seeded.org.ID, Projects: s.seeded.projects,
-		Principals: s.seeded.principals, Credentials: s.handler, Now: s.opts.Now,
+		Principals: s.seeded.principals, Credentials: s.handler, Now: s.opts.Now, Logger: s.opts.Logger,
 	})
 }
 

@@ -1,11 +1,14 @@
 package localhcp_test
 
 import (
+	"bytes"
 	"crypto/tls"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp"
@@ -28,11 +31,13 @@ func openLink(t *testing.T, link string) (int, string) {
 
 func TestServePanelBesideTheAPI(t *testing.T) {
 	t.Parallel()
-	srv := startServer(t, localhcp.Options{})
+	var logs syncBuffer
+	srv := startServer(t, localhcp.Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	link, err := srv.PanelLoginLink("viewer")
 	if err != nil {
 		t.Fatal(err)
 	}
+	token := strings.SplitN(link, "token=", 2)[1]
 	if !strings.HasPrefix(link, srv.PanelURL()+"login/link?token=") {
 		t.Fatalf("login link %s is not under %s", link, srv.PanelURL())
 	}
@@ -42,6 +47,9 @@ func TestServePanelBesideTheAPI(t *testing.T) {
 	}
 	if _, err := srv.PanelLoginLink("admin"); err == nil || !strings.Contains(err.Error(), `no principal with role "admin"`) {
 		t.Errorf("a link for a missing role: %v", err)
+	}
+	if out := logs.String(); !strings.Contains(out, `msg="panel request" method=GET path=/panel/login/link status=303`) || strings.Contains(out, token) {
+		t.Errorf("the request log lacks the panel's line or holds the link's token:\n%s", out)
 	}
 	// The API counts only its own requests: the panel's are not "other".
 	if n := srv.RequestCounts()["other"]; n != 0 {
@@ -70,4 +78,22 @@ func TestEnvMintsALoginLinkTheRunningServerAccepts(t *testing.T) {
 	if _, err := localhcp.LoadPanelLoginLink(t.TempDir(), "contributor"); err == nil || !strings.Contains(err.Error(), "no localhcp is running") {
 		t.Errorf("a link from a directory without a server: %v", err)
 	}
+}
+
+// syncBuffer is a log destination safe for the server's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

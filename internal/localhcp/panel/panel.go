@@ -9,6 +9,7 @@ import (
 	"embed"
 	"html/template"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -41,6 +42,9 @@ type Config struct {
 	Now func() time.Time
 	// SessionTTL is how long a sign-in lasts; default DefaultSessionTTL.
 	SessionTTL time.Duration
+	// Logger receives one line per request, as the API's does; nil
+	// discards.
+	Logger *slog.Logger
 }
 
 // Panel is the panel's http.Handler.
@@ -67,6 +71,9 @@ func New(cfg Config) *Panel {
 	}
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = DefaultSessionTTL
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	p := &Panel{
 		cfg:        cfg,
@@ -110,7 +117,23 @@ func (p *Panel) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// A login link carries its token in the URL: never pass it on.
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("Cache-Control", "no-store")
-	p.mux.ServeHTTP(w, r)
+	start, rec := time.Now(), &recorder{ResponseWriter: w, status: http.StatusOK}
+	p.mux.ServeHTTP(rec, r)
+	// The path only: a login link's token is in the query.
+	p.cfg.Logger.LogAttrs(r.Context(), slog.LevelInfo, "panel request",
+		slog.String("method", r.Method), slog.String("path", r.URL.Path),
+		slog.Int("status", rec.status), slog.Duration("duration", time.Since(start)))
+}
+
+// recorder remembers the status for the request log.
+type recorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *recorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
 }
 
 func (p *Panel) routes() {
