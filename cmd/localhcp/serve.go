@@ -71,6 +71,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		// Client ids only: secrets are printed on request by `localhcp env`.
 		fmt.Fprintf(stdout, "principal %q (%s): client id %s\n", p.Name, p.Role, p.ClientID)
 	}
+	// The one-time link is a credential like a secret, but spent on first
+	// use and short-lived, so the operator can open the panel straight away.
+	if link, err := srv.PanelLoginLink("contributor"); err == nil {
+		fmt.Fprintf(stdout, "web panel: %s (one-time login link for the first contributor, valid for an hour)\n", link)
+	}
 	fmt.Fprintf(stdout, "configure a client with: eval \"$(localhcp env --data %s)\"\n", shellQuote(dir))
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "localhcp stopping")

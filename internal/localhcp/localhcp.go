@@ -202,7 +202,7 @@ func (s *Server) prepare(cert tls.Certificate) error {
 	s.handler.SetFaults(httpapi.Faults(s.opts.Faults))
 	t := s.opts.Timeouts.withDefaults()
 	s.http = &http.Server{
-		Handler:           s.handler,
+		Handler:           s.newPanel(svc).WithAPI(s.handler),
 		ReadHeaderTimeout: t.ReadHeader,
 		ReadTimeout:       t.Read,
 		WriteTimeout:      t.Write,

@@ -74,8 +74,8 @@ func (a *authenticator) serveToken(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
 	}
-	p, known := a.byClientID[id]
-	if id == "" || !known || subtle.ConstantTimeCompare([]byte(secret), []byte(p.ClientSecret)) != 1 {
+	p, ok := a.principal(id, secret)
+	if !ok {
 		oauthError(w, http.StatusUnauthorized, "invalid_client", "unknown client id or wrong client secret: check HCP_CLIENT_ID and HCP_CLIENT_SECRET against `localhcp env`")
 		return
 	}
@@ -194,4 +194,14 @@ func (a *authenticator) verify(r *http.Request) (store.Principal, error) {
 func hashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
+}
+
+// principal checks a client id and secret, comparing the secret in
+// constant time.
+func (a *authenticator) principal(id, secret string) (store.Principal, bool) {
+	p, known := a.byClientID[id]
+	if id == "" || !known || subtle.ConstantTimeCompare([]byte(secret), []byte(p.ClientSecret)) != 1 {
+		return store.Principal{}, false
+	}
+	return p, true
 }
