@@ -2,11 +2,16 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"flag"
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/go-openapi/runtime"
+	"golang.org/x/oauth2"
+
+	"github.com/golden-image/terraform-provider-hcppacker/internal/client"
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/publish"
 )
 
@@ -14,7 +19,9 @@ var publishCommand = command{
 	name:     "publish",
 	synopsis: "--bucket NAME [flags]",
 	about: `Records one build through the HCP API configured by the HCP_* environment, with
-the calls ` + "`packer build`" + ` makes. Prints the fingerprint and version name.
+the calls ` + "`packer build`" + ` makes, retrying as the provider does. Prints the
+fingerprint and version name. Publishing a fingerprint again whose version is
+complete with the same build succeeds and points the channels at it again.
 `,
 }
 
@@ -60,7 +67,8 @@ func publishCmd(ctx context.Context, args []string, getenv func(string) string, 
 		labelMap[k] = v
 	}
 	res, err := publish.Publish(ctx, environ(getenv), publish.Options{
-		Bucket: f.bucket, Fingerprint: f.fingerprint, Channels: f.channels, CreateChannels: f.createChannels,
+		Runtime: providerRuntime,
+		Bucket:  f.bucket, Fingerprint: f.fingerprint, Channels: f.channels, CreateChannels: f.createChannels,
 		ParentVersionID: f.parentVersion, ParentChannelID: f.parentChannel, BucketDescription: f.bucketDescription,
 		Builds: []publish.Build{{
 			ComponentType: f.componentType, Platform: f.platform, Region: f.region,
@@ -73,6 +81,12 @@ func publishCmd(ctx context.Context, args []string, getenv func(string) string, 
 	}
 	fmt.Fprintf(stdout, "fingerprint=%s\nversion=%s\nversion_id=%s\n", res.Fingerprint, res.VersionName, res.VersionID)
 	return 0
+}
+
+// providerRuntime sends publish's calls through the provider's transport,
+// so they are retried by the provider's rules.
+func providerRuntime(apiAddress string, apiTLS *tls.Config, tokens oauth2.TokenSource, clientSecret string) runtime.ClientTransport {
+	return client.NewRuntime(apiAddress, apiTLS, tokens, "localhcp-publish", clientSecret)
 }
 
 // environ rebuilds the HCP_* part of the environment from getenv.
