@@ -21,6 +21,10 @@ import (
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp"
 )
 
+// userHome is HOME as the tests found it: `go build` needs it for its
+// caches.
+var userHome string
+
 // TestMain gives hcp-sdk-go a private HOME for its token cache.
 func TestMain(m *testing.M) {
 	home, err := os.MkdirTemp("", "localhcp-cli-home-")
@@ -28,9 +32,13 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	userHome = os.Getenv("HOME")
 	os.Setenv("HOME", home)
 	code := m.Run()
 	os.RemoveAll(home)
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
 	os.Exit(code)
 }
 
