@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -259,4 +261,33 @@ func TestUsageErrors(t *testing.T) {
 	if code := run(ctx, []string{"env", "--data", t.TempDir()}, noEnv, &out, &errOut); code != 1 || !strings.Contains(errOut.String(), "localhcp serve") {
 		t.Errorf("env without a server = %d %q", code, errOut.String())
 	}
+}
+
+var built struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// localhcpBinary builds cmd/localhcp once per test binary and returns the
+// directory holding it; TestMain removes it.
+func localhcpBinary(t *testing.T) string {
+	t.Helper()
+	built.once.Do(func() {
+		if built.dir, built.err = os.MkdirTemp("", "localhcp-bin-"); built.err != nil {
+			return
+		}
+		build := exec.Command("go", "build", "-o", filepath.Join(built.dir, "localhcp"), ".")
+		// The user's HOME, where Go keeps its build and module caches by
+		// default: the tests' private HOME would rebuild everything.
+		build.Env = append(os.Environ(), "HOME="+userHome)
+		out, err := build.CombinedOutput()
+		if err != nil {
+			built.err = errors.New("go build ./cmd/localhcp: " + err.Error() + "\n" + string(out))
+		}
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
+	}
+	return built.dir
 }

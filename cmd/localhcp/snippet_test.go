@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 import (
@@ -7,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -18,35 +19,6 @@ import (
 // The documentation's shell blocks run here as bash scripts, with the
 // localhcp this tree builds first on PATH, so the docs cannot drift from
 // what works.
-
-var built struct {
-	once sync.Once
-	dir  string
-	err  error
-}
-
-// localhcpBinary builds cmd/localhcp once per test binary and returns the
-// directory holding it; TestMain removes it.
-func localhcpBinary(t *testing.T) string {
-	t.Helper()
-	built.once.Do(func() {
-		if built.dir, built.err = os.MkdirTemp("", "localhcp-bin-"); built.err != nil {
-			return
-		}
-		build := exec.Command("go", "build", "-o", filepath.Join(built.dir, "localhcp"), ".")
-		// The user's HOME, where Go keeps its build and module caches by
-		// default: the tests' private HOME would rebuild everything.
-		build.Env = append(os.Environ(), "HOME="+userHome)
-		out, err := build.CombinedOutput()
-		if err != nil {
-			built.err = errors.New("go build ./cmd/localhcp: " + err.Error() + "\n" + string(out))
-		}
-	})
-	if built.err != nil {
-		t.Fatal(built.err)
-	}
-	return built.dir
-}
 
 // snippetRun is the outcome of one script.
 type snippetRun struct {
@@ -60,7 +32,7 @@ type snippetRun struct {
 // tree first on PATH and a private TMPDIR. Every process the script leaves
 // running (a background `localhcp serve`) is in the script's own process
 // group and is stopped when the script ends.
-func runScript(t *testing.T, workDir, script string, extraEnv ...string) snippetRun {
+func runScript(t *testing.T, workDir, script string) snippetRun {
 	t.Helper()
 	env := []string{"PATH=" + localhcpBinary(t) + string(os.PathListSeparator) + os.Getenv("PATH"), "TMPDIR=" + t.TempDir()}
 	for _, kv := range os.Environ() {
@@ -69,7 +41,7 @@ func runScript(t *testing.T, workDir, script string, extraEnv ...string) snippet
 		}
 	}
 	cmd := exec.Command("bash", "-c", script)
-	cmd.Dir, cmd.Env = workDir, append(env, extraEnv...)
+	cmd.Dir, cmd.Env = workDir, env
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.WaitDelay = 10 * time.Second
 	var stdout, stderr bytes.Buffer

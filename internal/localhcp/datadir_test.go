@@ -118,7 +118,7 @@ func TestDataDirWritableByOthersIsRefused(t *testing.T) {
 	if err := os.Chmod(dir, 0o777); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { os.Chmod(dir, 0o700) })
+	t.Cleanup(func() { _ = os.Chmod(dir, 0o700) })
 	_, err := localhcp.LoadEnv(t.Context(), dir, "contributor", 0)
 	if err == nil || !strings.Contains(err.Error(), "writable by other users") || !strings.Contains(err.Error(), "chmod go-w") {
 		t.Fatalf("env on a world-writable data directory: %v", err)

@@ -123,12 +123,12 @@ func Start(opts Options) (*Server, error) {
 	}
 	cert, err := certificate(opts.DataDir)
 	if err != nil {
-		lock.release()
+		_ = lock.release() // the error that stopped the start matters more
 		return nil, err
 	}
 	db, err := store.Open(opts.DataDir)
 	if err != nil {
-		lock.release()
+		_ = lock.release() // the error that stopped the start matters more
 		return nil, err
 	}
 	s := &Server{opts: opts, db: db, lock: lock, served: make(chan struct{})}
@@ -158,7 +158,7 @@ func claimDataDir(dir string) (*dirLock, error) {
 		return nil, err
 	}
 	if err := removeState(dir); err != nil {
-		lock.release()
+		_ = lock.release() // the error that stopped the start matters more
 		return nil, fmt.Errorf("remove the stale %s: %w", filepath.Join(dir, StateFileName), err)
 	}
 	return lock, nil
