@@ -1,6 +1,6 @@
 // Package publish records a build in an HCP Packer registry the way
-// `packer build` does (HCP-API.md §11), through hcp-sdk-go and the same
-// call sequence: bucket upsert, version get → code 10 → create, builds
+// `packer build` does (CONTRACT.md §10.1), through hcp-sdk-go and the same
+// call sequence: bucket upsert, version get → Aborted → create, builds
 // created, started and finished with artifacts, then channel updates. The
 // provider's acceptance tests, the demo and users' CI seed localhcp with it.
 package publish
@@ -182,7 +182,7 @@ func (p *publisher) run(builds []Build) (*Result, error) {
 	return res, nil
 }
 
-// upsertBucket is Packer's bucket initialisation: GET, PUT on code 5,
+// upsertBucket is Packer's bucket initialisation: GET, PUT on NotFound,
 // PATCH when the wanted description or labels differ.
 func (p *publisher) upsertBucket() error {
 	get := packer_service.NewPackerServiceGetBucketParamsWithContext(p.ctx)
@@ -261,58 +261,8 @@ func (p *publisher) initVersion() (*models.HashicorpCloudPacker20230101Version, 
 	return v, nil
 }
 
-// finishCompleted handles a publish of a fingerprint whose version is
-// already complete. Packer refuses that outright, which leaves a CI job
-// whose channel step failed after the last build with no way to finish it.
-// When the version holds exactly the builds asked for, this is a re-run:
-// the channel step is done again. Other builds are refused.
-func (p *publisher) finishCompleted(version *models.HashicorpCloudPacker20230101Version, builds []Build) (*Result, error) {
-	stored, err := p.listBuilds()
-	if err != nil {
-		return nil, err
-	}
-	res := &Result{Fingerprint: p.opts.Fingerprint, VersionID: version.ID, VersionName: version.Name}
-	for _, b := range builds {
-		sb, ok := stored[b.ComponentType]
-		if diff := buildDifference(b, sb, ok); diff != "" {
-			return nil, fmt.Errorf("version %s (fingerprint %s) of bucket %q is complete with other builds: %s; publish with a new --fingerprint",
-				version.Name, p.opts.Fingerprint, p.opts.Bucket, diff)
-		}
-		res.BuildIDs = append(res.BuildIDs, sb.ID)
-	}
-	if len(stored) != len(builds) {
-		return nil, fmt.Errorf("version %s (fingerprint %s) of bucket %q is complete with %d builds, this publish has %d; publish with a new --fingerprint",
-			version.Name, p.opts.Fingerprint, p.opts.Bucket, len(stored), len(builds))
-	}
-	if p.opts.CreateChannels {
-		if err := p.createMissingChannels(); err != nil {
-			return nil, err
-		}
-	}
-	if err := p.updateChannels(); err != nil {
-		return nil, err
-	}
-	return res, nil
-}
-
-// buildDifference says how the stored build differs from the one asked
-// for, or "" when a re-run would record the same.
-func buildDifference(want Build, got *models.HashicorpCloudPacker20230101Build, found bool) string {
-	switch {
-	case !found:
-		return fmt.Sprintf("it has no build %q", want.ComponentType)
-	case got.Platform != want.Platform:
-		return fmt.Sprintf("build %q has platform %q, not %q", want.ComponentType, got.Platform, want.Platform)
-	case !sameLabels(got.Labels, want.Labels):
-		return fmt.Sprintf("build %q has labels %v, not %v", want.ComponentType, got.Labels, want.Labels)
-	case len(got.Artifacts) != 1 || got.Artifacts[0].ExternalIdentifier != want.ExternalIdentifier || got.Artifacts[0].Region != want.Region:
-		return fmt.Sprintf("build %q has other artifacts than %s in %s", want.ComponentType, want.ExternalIdentifier, want.Region)
-	}
-	return ""
-}
-
-// initBuilds lists the version's builds and creates the missing ones; a
-// code 6 (created concurrently) is tolerated, as Packer does.
+// initBuilds lists the version's builds and creates the missing ones;
+// AlreadyExists (created concurrently) is tolerated, as Packer does.
 func (p *publisher) initBuilds(builds []Build) (map[string]*models.HashicorpCloudPacker20230101Build, error) {
 	stored, err := p.listBuilds()
 	if err != nil {
@@ -357,7 +307,7 @@ func (p *publisher) listBuilds() (map[string]*models.HashicorpCloudPacker2023010
 }
 
 // enforcedBlocks fetches the bucket's enforced provisioners, as Packer does
-// before building; codes 5 and 12 mean there are none.
+// before building; NotFound and Unimplemented mean there are none.
 func (p *publisher) enforcedBlocks() error {
 	get := packer_service.NewPackerServiceGetEnforcedBlocksByBucketParamsWithContext(p.ctx)
 	get.LocationOrganizationID, get.LocationProjectID, get.BucketName = p.orgID, p.projectID, p.opts.Bucket
@@ -472,4 +422,54 @@ func sameLabels(a, b map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// finishCompleted handles a publish of a fingerprint whose version is
+// already complete. Packer refuses that outright, which leaves a CI job
+// whose channel step failed after the last build with no way to finish it.
+// When the version holds exactly the builds asked for, this is a re-run:
+// the channel step is done again. Other builds are refused.
+func (p *publisher) finishCompleted(version *models.HashicorpCloudPacker20230101Version, builds []Build) (*Result, error) {
+	stored, err := p.listBuilds()
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Fingerprint: p.opts.Fingerprint, VersionID: version.ID, VersionName: version.Name}
+	for _, b := range builds {
+		sb, ok := stored[b.ComponentType]
+		if diff := buildDifference(b, sb, ok); diff != "" {
+			return nil, fmt.Errorf("version %s (fingerprint %s) of bucket %q is complete with other builds: %s; publish with a new --fingerprint",
+				version.Name, p.opts.Fingerprint, p.opts.Bucket, diff)
+		}
+		res.BuildIDs = append(res.BuildIDs, sb.ID)
+	}
+	if len(stored) != len(builds) {
+		return nil, fmt.Errorf("version %s (fingerprint %s) of bucket %q is complete with %d builds, this publish has %d; publish with a new --fingerprint",
+			version.Name, p.opts.Fingerprint, p.opts.Bucket, len(stored), len(builds))
+	}
+	if p.opts.CreateChannels {
+		if err := p.createMissingChannels(); err != nil {
+			return nil, err
+		}
+	}
+	if err := p.updateChannels(); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// buildDifference says how the stored build differs from the one asked
+// for, or "" when a re-run would record the same.
+func buildDifference(want Build, got *models.HashicorpCloudPacker20230101Build, found bool) string {
+	switch {
+	case !found:
+		return fmt.Sprintf("it has no build %q", want.ComponentType)
+	case got.Platform != want.Platform:
+		return fmt.Sprintf("build %q has platform %q, not %q", want.ComponentType, got.Platform, want.Platform)
+	case !sameLabels(got.Labels, want.Labels):
+		return fmt.Sprintf("build %q has labels %v, not %v", want.ComponentType, got.Labels, want.Labels)
+	case len(got.Artifacts) != 1 || got.Artifacts[0].ExternalIdentifier != want.ExternalIdentifier || got.Artifacts[0].Region != want.Region:
+		return fmt.Sprintf("build %q has other artifacts than %s in %s", want.ComponentType, want.ExternalIdentifier, want.Region)
+	}
+	return ""
 }

@@ -50,7 +50,7 @@ type sdkEnv struct {
 }
 
 // parseEnv reads "KEY=value" entries with the meanings config.FromEnv
-// gives them (HCP-API.md §1.1).
+// gives them (CONTRACT.md §1.3).
 func parseEnv(entries []string) (*sdkEnv, error) {
 	vars := map[string]string{}
 	for _, e := range entries {
