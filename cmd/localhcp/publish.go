@@ -67,13 +67,13 @@ func publishCmd(ctx context.Context, args []string, getenv func(string) string, 
 		labelMap[k] = v
 	}
 	res, err := publish.Publish(ctx, environ(getenv), publish.Options{
-		Runtime: providerRuntime,
-		Bucket:  f.bucket, Fingerprint: f.fingerprint, Channels: f.channels, CreateChannels: f.createChannels,
+		Bucket: f.bucket, Fingerprint: f.fingerprint, Channels: f.channels, CreateChannels: f.createChannels,
 		ParentVersionID: f.parentVersion, ParentChannelID: f.parentChannel, BucketDescription: f.bucketDescription,
 		Builds: []publish.Build{{
 			ComponentType: f.componentType, Platform: f.platform, Region: f.region,
 			ExternalIdentifier: f.externalID, Labels: labelMap,
 		}},
+		Runtime: providerRuntime,
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, "localhcp publish:", err)

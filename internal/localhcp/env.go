@@ -64,13 +64,11 @@ func LoadEnv(ctx context.Context, dir, role string, wait time.Duration) ([]strin
 }
 
 func loadEnvOnce(ctx context.Context, dir, role string) ([]string, error) {
-	if err := checkPrivate(dir, "data directory"); err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, &notReady{fmt.Sprintf("no localhcp is running with data directory %s: start one with `localhcp serve --data %s`", dir, dir)}
-		}
-		return nil, err
+	err := checkPrivate(dir, "data directory")
+	var st State
+	if err == nil {
+		st, err = readState(dir)
 	}
-	st, err := readState(dir)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, &notReady{fmt.Sprintf("no localhcp is running with data directory %s: start one with `localhcp serve --data %s`", dir, dir)}
 	}
