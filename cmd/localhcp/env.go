@@ -1,42 +1,77 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp"
 )
 
-func env(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("localhcp env", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	data := fs.String("data", "", "data directory of the running server (see below)")
-	role := fs.String("role", "contributor", "act as the first principal with this role: contributor, viewer or admin")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: localhcp env [flags]\n\nPrints shell exports for a running localhcp, including the client secret:\n  eval \"$(localhcp env)\"\n\n")
-		fs.PrintDefaults()
-		fmt.Fprint(stderr, "\n"+dataDirHelp)
+var envCommand = command{
+	name:     "env",
+	synopsis: "[--data DIR] [--role contributor|viewer|admin] [--wait 30s] [--panel-link]",
+	about: `Prints shell exports for the localhcp running with the data directory, including
+the client secret, once that server answers over TLS with the certificate kept
+in the directory. Without --wait it checks once and fails when no server answers.
+  exports="$(localhcp env --wait 30s)" && eval "$exports"
+(Assign first: a failure inside eval "$(...)" does not stop a script.)
+With --panel-link it prints instead a one-time link that signs a browser into
+the web panel as that principal (usable once, for an hour).
+`,
+	footer: dataDirHelp,
+}
+
+type envFlags struct {
+	data, role string
+	wait       time.Duration
+	panelLink  bool
+}
+
+func newEnvFlags(fs *flag.FlagSet) *envFlags {
+	f := &envFlags{}
+	fs.StringVar(&f.data, "data", "", "the running server's data directory `DIR` (see below)")
+	fs.StringVar(&f.role, "role", localhcp.Roles[0], "act as the first principal with this `ROLE`: "+strings.Join(localhcp.Roles, ", "))
+	fs.DurationVar(&f.wait, "wait", 0, "keep checking for up to `DURATION` (e.g. 30s) until the server answers; exit 1 when it has not by then")
+	fs.BoolVar(&f.panelLink, "panel-link", false, "print a one-time web panel login link instead of the exports")
+	return f
+}
+
+func env(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	fs := envCommand.newFlagSet(stderr)
+	f := newEnvFlags(fs)
+	if code, done := envCommand.parse(fs, args, stdout, stderr); done {
+		return code
 	}
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if !slices.Contains(localhcp.Roles, f.role) {
+		return envCommand.usageError(stderr, "unknown --role %q: use %s", f.role, strings.Join(localhcp.Roles, ", "))
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "localhcp env: unexpected argument %q\n", fs.Arg(0))
-		return 2
+	if f.wait < 0 {
+		return envCommand.usageError(stderr, "--wait must not be negative")
 	}
-	dir, err := dataDir(*data, getenv)
+	dir, err := dataDir(f.data, getenv)
 	if err != nil {
-		fmt.Fprintln(stderr, "localhcp env:", err)
-		return 2
+		return envCommand.usageError(stderr, "%v", err)
 	}
-	vars, err := localhcp.LoadEnv(dir, *role)
+	if f.panelLink {
+		link, err := localhcp.LoadPanelLoginLink(ctx, dir, f.role, f.wait)
+		if err != nil {
+			fmt.Fprintln(stderr, "localhcp env:", err)
+			return 1
+		}
+		fmt.Fprintln(stdout, link)
+		return 0
+	}
+	vars, err := localhcp.LoadEnv(ctx, dir, f.role, f.wait)
 	if err != nil {
 		fmt.Fprintln(stderr, "localhcp env:", err)
 		return 1
 	}
-	fmt.Fprintln(stdout, "# localhcp at "+strings.TrimPrefix(vars[0], "HCP_AUTH_URL=")+" as the first "+*role+" principal.")
+	fmt.Fprintln(stdout, "# localhcp at "+strings.TrimPrefix(vars[0], "HCP_AUTH_URL=")+" as the first "+f.role+" principal.")
 	fmt.Fprintln(stdout, "# hcp-sdk-go caches tokens under $HOME/.config/hcp; localhcp client ids never match real HCP ones.")
 	for _, kv := range vars {
 		k, v, _ := strings.Cut(kv, "=")

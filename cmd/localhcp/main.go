@@ -8,29 +8,38 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 )
+
+// version is set at build time with -ldflags "-X main.version=…"; without
+// it the module version Go recorded is shown.
+var version string
 
 const usage = `localhcp: a local HCP Packer service for demos, tests and CI.
 
 Usage:
   localhcp serve   [--addr 127.0.0.1:8443] [--data DIR] [--principals FILE] [--fault-rate 0.2] [--latency 50ms] [--retry-after 1s]
-  localhcp env     [--data DIR] [--role contributor|viewer|admin]
+  localhcp env     [--data DIR] [--role contributor|viewer|admin] [--wait 30s]
   localhcp publish --bucket NAME [--fingerprint F] [--platform aws] [--region us-east-1] [--external-id ami-…]
                    [--component-type null.example] [--label k=v]… [--channel stable]… [--create-channels]
                    [--parent-version-id ID] [--parent-channel-id ID] [--bucket-description TEXT]
+  localhcp help [COMMAND]
+  localhcp --version
 
 A typical session:
-  localhcp serve &                 # keeps its state in the data directory
-  eval "$(localhcp env)"           # HCP_* variables for hcp-sdk-go, Packer and Terraform
+  localhcp serve --addr 127.0.0.1:0 &       # keeps its state in the data directory
+  exports="$(localhcp env --wait 30s)"      # the HCP_* variables, once the server answers
+  eval "$exports"                           # for hcp-sdk-go, Packer and Terraform
   localhcp publish --bucket golden --channel stable --create-channels
 
 ` + dataDirHelp + `
-Run "localhcp <command> -h" for the flags of one command.
+Run "localhcp help COMMAND" or "localhcp COMMAND --help" for the flags of one command.
 `
 
 func main() {
@@ -51,14 +60,67 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "serve":
 		return serve(ctx, args[1:], getenv, stdout, stderr)
 	case "env":
-		return env(args[1:], getenv, stdout, stderr)
+		return env(ctx, args[1:], getenv, stdout, stderr)
 	case "publish":
 		return publishCmd(ctx, args[1:], getenv, stdout, stderr)
-	case "-h", "-help", "--help", "help":
+	case "help":
+		return help(args[1:], stdout, stderr)
+	case "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
+		return 0
+	case "-version", "--version", "version":
+		fmt.Fprintln(stdout, "localhcp", buildVersion())
 		return 0
 	default:
 		fmt.Fprintf(stderr, "localhcp: unknown command %q\n\n%s", args[0], usage)
 		return 2
 	}
+}
+
+// help prints the overview, or one command's help as its --help does.
+func help(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	if len(args) > 1 {
+		fmt.Fprintf(stderr, "localhcp help: one command at a time, got %q\n", args)
+		return 2
+	}
+	commands := map[string]struct {
+		cmd       command
+		withFlags func(*flag.FlagSet)
+	}{
+		"serve":   {serveCommand, func(fs *flag.FlagSet) { newServeFlags(fs) }},
+		"env":     {envCommand, func(fs *flag.FlagSet) { newEnvFlags(fs) }},
+		"publish": {publishCommand, func(fs *flag.FlagSet) { newPublishFlags(fs) }},
+	}
+	c, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "localhcp help: unknown command %q: use serve, env or publish\n", args[0])
+		return 2
+	}
+	fs := c.cmd.newFlagSet(stderr)
+	c.withFlags(fs)
+	c.cmd.writeHelp(stdout, fs)
+	return 0
+}
+
+// buildVersion is the version set at build time, else the module version
+// Go recorded (a tag for `go install …@v1.2.3`, a pseudo-version from the
+// checkout's commit for a build in a clone).
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	info, ok := debug.ReadBuildInfo()
+	if !ok || info.Main.Version == "" {
+		return "(unknown)"
+	}
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" && info.Main.Version == "(devel)" {
+			return info.Main.Version + " " + s.Value
+		}
+	}
+	return info.Main.Version
 }

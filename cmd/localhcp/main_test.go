@@ -4,8 +4,13 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -13,12 +18,17 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcp-sdk-go/clients/cloud-packer-service/stable/2023-01-01/client/packer_service"
+	"github.com/hashicorp/hcp-sdk-go/clients/cloud-packer-service/stable/2023-01-01/models"
 	"github.com/hashicorp/hcp-sdk-go/config"
 	"github.com/hashicorp/hcp-sdk-go/httpclient"
 	"github.com/hashicorp/hcp-sdk-go/profile"
 
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp"
 )
+
+// userHome is HOME as the tests found it: `go build` needs it for its
+// caches.
+var userHome string
 
 // TestMain gives hcp-sdk-go a private HOME for its token cache.
 func TestMain(m *testing.M) {
@@ -27,9 +37,13 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	userHome = os.Getenv("HOME")
 	os.Setenv("HOME", home)
 	code := m.Run()
 	os.RemoveAll(home)
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
 	os.Exit(code)
 }
 
@@ -61,37 +75,74 @@ func (b *syncBuffer) String() string {
 
 func noEnv(string) string { return "" }
 
-func TestServeEnvPublishFlow(t *testing.T) {
-	dir := t.TempDir()
+// runningServe is a `localhcp serve` running in the test's process.
+type runningServe struct {
+	dir            string
+	stdout, stderr *syncBuffer
+	cancel         context.CancelFunc
+	done           chan int
+}
+
+// startServe runs `localhcp serve` on a fresh data directory with extra
+// flags and waits until it listens; it stops with the test.
+func startServe(t *testing.T, extra ...string) *runningServe {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	serveOut, serveErr := newSyncBuffer(), newSyncBuffer()
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", dir, "--quiet"}, noEnv, serveOut, serveErr)
-	}()
+	s := &runningServe{dir: t.TempDir(), stdout: newSyncBuffer(), stderr: newSyncBuffer(), cancel: cancel, done: make(chan int, 1)}
+	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", s.dir}, extra...)
+	go func() { s.done <- run(ctx, args, noEnv, s.stdout, s.stderr) }()
+	t.Cleanup(func() { s.stop(t) })
 	deadline := time.After(10 * time.Second)
-	for !strings.Contains(serveOut.String(), "configure a client with") {
+	for !strings.Contains(s.stdout.String(), "configure a client with") {
 		select {
-		case <-serveOut.written:
-		case code := <-done:
-			t.Fatalf("serve exited with %d: %s", code, serveErr.String())
+		case <-s.stdout.written:
+		case code := <-s.done:
+			s.done <- code
+			t.Fatalf("serve exited with %d: %s", code, s.stderr.String())
 		case <-deadline:
-			t.Fatalf("serve did not start within 10s: %s", serveErr.String())
+			t.Fatalf("serve did not start within 10s: %s", s.stderr.String())
 		}
 	}
-	if out := serveOut.String(); !strings.Contains(out, "client id localhcp-") || strings.Contains(out, "secret") {
+	return s
+}
+
+// stop cancels serve and checks that it ends cleanly.
+func (s *runningServe) stop(t *testing.T) {
+	t.Helper()
+	s.cancel()
+	select {
+	case code := <-s.done:
+		s.done <- code
+		if code != 0 {
+			t.Errorf("serve exited %d: %s", code, s.stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("serve did not stop within 10s of cancellation")
+	}
+}
+
+// env runs `localhcp env` against the server and returns its exports.
+func (s *runningServe) env(t *testing.T, extra ...string) map[string]string {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), append([]string{"env", "--data", s.dir}, extra...), noEnv, &out, &errOut); code != 0 {
+		t.Fatalf("env exited %d: %s", code, errOut.String())
+	}
+	return parseExports(t, out.String())
+}
+
+func TestServeEnvPublishFlow(t *testing.T) {
+	ctx := context.Background()
+	srv := startServe(t, "--quiet")
+	if out := srv.stdout.String(); !strings.Contains(out, "client id localhcp-") || strings.Contains(out, "secret") {
 		t.Fatalf("serve output should list client ids and no secrets:\n%s", out)
 	}
+	dir := srv.dir
 
-	var envOut, envErr bytes.Buffer
-	if code := run(ctx, []string{"env", "--data", dir}, noEnv, &envOut, &envErr); code != 0 {
-		t.Fatalf("env exited %d: %s", code, envErr.String())
-	}
-	vars := parseExports(t, envOut.String())
+	vars := srv.env(t)
 	for _, k := range []string{"HCP_AUTH_URL", "HCP_AUTH_TLS", "HCP_API_ADDRESS", "HCP_API_TLS", "HCP_CLIENT_ID", "HCP_CLIENT_SECRET", "HCP_ORGANIZATION_ID", "HCP_PROJECT_ID"} {
 		if vars[k] == "" {
-			t.Fatalf("env does not export %s:\n%s", k, envOut.String())
+			t.Fatalf("env does not export %s: %v", k, vars)
 		}
 	}
 	getenv := func(k string) string { return vars[k] }
@@ -107,6 +158,21 @@ func TestServeEnvPublishFlow(t *testing.T) {
 	}
 
 	// A plain hcp-sdk-go program configured from those variables reads the channel.
+	v := channelVersion(t, vars, "cli-bucket", "stable")
+	if v == nil || v.Name != "v1" || v.Builds[0].Artifacts[0].ExternalIdentifier != "ami-0cli" || v.Builds[0].Labels["os"] != "ubuntu" {
+		t.Fatalf("channel version = %+v", v)
+	}
+
+	srv.stop(t)
+	if _, err := os.Stat(filepath.Join(dir, localhcp.StateFileName)); !os.IsNotExist(err) {
+		t.Fatal("serve left its state file behind")
+	}
+}
+
+// channelVersion reads the version a channel serves with a plain
+// hcp-sdk-go client configured from the exports of `localhcp env`.
+func channelVersion(t *testing.T, vars map[string]string, bucket, channel string) *models.HashicorpCloudPacker20230101Version {
+	t.Helper()
 	insecure := &tls.Config{InsecureSkipVerify: true}
 	cfg, err := config.NewHCPConfig(
 		config.WithClientCredentials(vars["HCP_CLIENT_ID"], vars["HCP_CLIENT_SECRET"]),
@@ -123,28 +189,12 @@ func TestServeEnvPublishFlow(t *testing.T) {
 	}
 	get := packer_service.NewPackerServiceGetChannelParams()
 	get.LocationOrganizationID, get.LocationProjectID = vars["HCP_ORGANIZATION_ID"], vars["HCP_PROJECT_ID"]
-	get.BucketName, get.ChannelName = "cli-bucket", "stable"
+	get.BucketName, get.ChannelName = bucket, channel
 	ch, err := packer_service.New(rt, nil).PackerServiceGetChannel(get, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := ch.Payload.Channel.Version
-	if v == nil || v.Name != "v1" || v.Builds[0].Artifacts[0].ExternalIdentifier != "ami-0cli" || v.Builds[0].Labels["os"] != "ubuntu" {
-		t.Fatalf("channel version = %+v", v)
-	}
-
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Fatalf("serve exited %d: %s", code, serveErr.String())
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not stop within 10s of cancellation")
-	}
-	if _, err := os.Stat(filepath.Join(dir, localhcp.StateFileName)); !os.IsNotExist(err) {
-		t.Fatal("serve left its state file behind")
-	}
+	return ch.Payload.Channel.Version
 }
 
 // parseExports reads `export K='v'` lines as a shell would.
@@ -213,5 +263,66 @@ func TestUsageErrors(t *testing.T) {
 	var out, errOut bytes.Buffer
 	if code := run(ctx, []string{"env", "--data", t.TempDir()}, noEnv, &out, &errOut); code != 1 || !strings.Contains(errOut.String(), "localhcp serve") {
 		t.Errorf("env without a server = %d %q", code, errOut.String())
+	}
+}
+
+var built struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// localhcpBinary builds cmd/localhcp once per test binary and returns the
+// directory holding it; TestMain removes it.
+func localhcpBinary(t *testing.T) string {
+	t.Helper()
+	built.once.Do(func() {
+		if built.dir, built.err = os.MkdirTemp("", "localhcp-bin-"); built.err != nil {
+			return
+		}
+		build := exec.Command("go", "build", "-o", filepath.Join(built.dir, "localhcp"), ".")
+		// The user's HOME, where Go keeps its build and module caches by
+		// default: the tests' private HOME would rebuild everything.
+		build.Env = append(os.Environ(), "HOME="+userHome)
+		out, err := build.CombinedOutput()
+		if err != nil {
+			built.err = errors.New("go build ./cmd/localhcp: " + err.Error() + "\n" + string(out))
+		}
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
+	}
+	return built.dir
+}
+
+func TestEnvPrintsAPanelLoginLinkThatSignsIn(t *testing.T) {
+	srv := startServe(t, "--quiet")
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"env", "--data", srv.dir, "--role", "viewer", "--panel-link"}, noEnv, &out, &errOut); code != 0 {
+		t.Fatalf("env --panel-link exited %d: %s", code, errOut.String())
+	}
+	link := strings.TrimSpace(out.String())
+	if !strings.HasPrefix(link, "https://127.0.0.1:") || !strings.Contains(link, "/panel/login/link?token=") {
+		t.Fatalf("env --panel-link printed %q, not a login link", link)
+	}
+	// The link signs in once: the first GET lands signed in on the panel, a second is refused.
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Jar: jar, Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}} //nolint:gosec // localhcp's self-signed certificate
+	for i, want := range []int{http.StatusOK, http.StatusUnauthorized} {
+		resp, err := client.Get(link)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Fatalf("opening the link (attempt %d) answered %d, want %d", i+1, resp.StatusCode, want)
+		}
+		if i == 0 && !strings.Contains(string(body), "Sign out") {
+			t.Fatalf("the link did not sign the browser in:\n%s", body)
+		}
 	}
 }

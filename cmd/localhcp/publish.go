@@ -2,63 +2,78 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"flag"
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/go-openapi/runtime"
+	"golang.org/x/oauth2"
+
+	"github.com/golden-image/terraform-provider-hcppacker/internal/client"
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/publish"
 )
 
-// repeated collects a flag given several times.
-type repeated []string
+var publishCommand = command{
+	name:     "publish",
+	synopsis: "--bucket NAME [flags]",
+	about: `Records one build through the HCP API configured by the HCP_* environment, with
+the calls ` + "`packer build`" + ` makes, retrying as the provider does. Prints the
+fingerprint and version name. Publishing a fingerprint again whose version is
+complete with the same build succeeds and points the channels at it again.
+`,
+}
 
-func (r *repeated) String() string     { return strings.Join(*r, ",") }
-func (r *repeated) Set(v string) error { *r = append(*r, v); return nil }
+type publishFlags struct {
+	bucket, fingerprint, platform, region, externalID, componentType string
+	bucketDescription, parentVersion, parentChannel                  string
+	createChannels                                                   bool
+	labels, channels                                                 repeated
+}
+
+func newPublishFlags(fs *flag.FlagSet) *publishFlags {
+	f := &publishFlags{}
+	fs.StringVar(&f.bucket, "bucket", "", "bucket `NAME` (required); created when missing")
+	fs.StringVar(&f.fingerprint, "fingerprint", "", "version `FINGERPRINT`; default a fresh ULID, as Packer generates")
+	fs.StringVar(&f.platform, "platform", "null", "`PLATFORM` of the build, e.g. aws")
+	fs.StringVar(&f.region, "region", "null", "`REGION` of the artifact, e.g. us-east-1")
+	fs.StringVar(&f.externalID, "external-id", "Null", "the cloud image `ID`, e.g. ami-0abc…")
+	fs.StringVar(&f.componentType, "component-type", "null.example", "Packer source of the build, `TYPE.NAME`")
+	fs.Var(&f.labels, "label", "build label `KEY=VALUE`; repeat for more")
+	fs.Var(&f.channels, "channel", "channel `NAME` to point at the new version, as Packer's hcp_packer_registry.channels;\nrepeat for more")
+	fs.BoolVar(&f.createChannels, "create-channels", false, "create missing --channel channels first (Packer itself never does)")
+	fs.StringVar(&f.parentVersion, "parent-version-id", "", "`ID` of the version whose image this build started from")
+	fs.StringVar(&f.parentChannel, "parent-channel-id", "", "`ID` of the channel that parent version was taken from")
+	fs.StringVar(&f.bucketDescription, "bucket-description", "", "`TEXT` describing the bucket")
+	return f
+}
 
 func publishCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("localhcp publish", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	bucket := fs.String("bucket", "", "bucket name (required); created when missing")
-	fingerprint := fs.String("fingerprint", "", "version fingerprint; default a fresh ULID, as Packer generates")
-	platform := fs.String("platform", "null", "platform of the build, e.g. aws")
-	region := fs.String("region", "null", "region of the artifact, e.g. us-east-1")
-	externalID := fs.String("external-id", "Null", "the cloud image id, e.g. ami-0abc…")
-	componentType := fs.String("component-type", "null.example", "Packer source of the build, type.name")
-	bucketDescription := fs.String("bucket-description", "", "description for the bucket")
-	parentVersion := fs.String("parent-version-id", "", "id of the version whose image this build started from")
-	parentChannel := fs.String("parent-channel-id", "", "id of the channel that parent version was taken from")
-	createChannels := fs.Bool("create-channels", false, "create missing --channel channels first (Packer itself never does)")
-	var labels, channels repeated
-	fs.Var(&labels, "label", "build label k=v; repeat for more")
-	fs.Var(&channels, "channel", "channel to point at the new version, as Packer's hcp_packer_registry.channels; repeat for more")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: localhcp publish --bucket NAME [flags]\n\nRecords one build through the HCP API configured by the HCP_* environment,\nwith the calls `packer build` makes. Prints the fingerprint and version name.\n\n")
-		fs.PrintDefaults()
+	fs := publishCommand.newFlagSet(stderr)
+	f := newPublishFlags(fs)
+	if code, done := publishCommand.parse(fs, args, stdout, stderr); done {
+		return code
 	}
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if *bucket == "" || fs.NArg() > 0 {
-		fs.Usage()
-		return 2
+	if f.bucket == "" {
+		return publishCommand.usageError(stderr, "--bucket is required: name the bucket to record the build in")
 	}
 	labelMap := map[string]string{}
-	for _, l := range labels {
+	for _, l := range f.labels {
 		k, v, ok := strings.Cut(l, "=")
 		if !ok || k == "" {
-			fmt.Fprintf(stderr, "localhcp publish: --label %q must be key=value\n", l)
-			return 2
+			return publishCommand.usageError(stderr, "--label %q must be KEY=VALUE", l)
 		}
 		labelMap[k] = v
 	}
 	res, err := publish.Publish(ctx, environ(getenv), publish.Options{
-		Bucket: *bucket, Fingerprint: *fingerprint, Channels: channels, CreateChannels: *createChannels,
-		ParentVersionID: *parentVersion, ParentChannelID: *parentChannel, BucketDescription: *bucketDescription,
+		Bucket: f.bucket, Fingerprint: f.fingerprint, Channels: f.channels, CreateChannels: f.createChannels,
+		ParentVersionID: f.parentVersion, ParentChannelID: f.parentChannel, BucketDescription: f.bucketDescription,
 		Builds: []publish.Build{{
-			ComponentType: *componentType, Platform: *platform, Region: *region,
-			ExternalIdentifier: *externalID, Labels: labelMap,
+			ComponentType: f.componentType, Platform: f.platform, Region: f.region,
+			ExternalIdentifier: f.externalID, Labels: labelMap,
 		}},
+		Runtime: providerRuntime,
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, "localhcp publish:", err)
@@ -66,6 +81,12 @@ func publishCmd(ctx context.Context, args []string, getenv func(string) string, 
 	}
 	fmt.Fprintf(stdout, "fingerprint=%s\nversion=%s\nversion_id=%s\n", res.Fingerprint, res.VersionName, res.VersionID)
 	return 0
+}
+
+// providerRuntime sends publish's calls through the provider's transport,
+// so they are retried by the provider's rules.
+func providerRuntime(apiAddress string, apiTLS *tls.Config, tokens oauth2.TokenSource, clientSecret string) runtime.ClientTransport {
+	return client.NewRuntime(apiAddress, apiTLS, tokens, "localhcp-publish", clientSecret)
 }
 
 // environ rebuilds the HCP_* part of the environment from getenv.

@@ -14,48 +14,59 @@ import (
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp"
 )
 
+var serveCommand = command{
+	name:     "serve",
+	synopsis: "[flags]",
+	about: `Serves the HCP auth, resource-manager and Packer APIs over HTTPS until SIGINT or
+SIGTERM. One server per data directory: a second one is refused with the PID and
+address of the first.
+`,
+	footer: dataDirHelp,
+}
+
+type serveFlags struct {
+	addr, data, principals string
+	faultRate              float64
+	latency, retryAfter    time.Duration
+	quiet                  bool
+}
+
+func newServeFlags(fs *flag.FlagSet) *serveFlags {
+	f := &serveFlags{}
+	fs.StringVar(&f.addr, "addr", "127.0.0.1:8443", "listen `ADDRESS`; :0 picks a free port (loopback only is advised: the TLS certificate covers 127.0.0.1 and localhost)")
+	fs.StringVar(&f.data, "data", "", "data directory `DIR` (see below)")
+	fs.StringVar(&f.principals, "principals", "", "JSON `FILE` with the principals: [{\"name\",\"role\",\"client_id\",\"client_secret\",\"id\"}];\nids and credentials left out are generated")
+	fs.Float64Var(&f.faultRate, "fault-rate", 0, "`SHARE` (0..1) of API answers replaced by 429 (with Retry-After) or 503")
+	fs.DurationVar(&f.latency, "latency", 0, "`DURATION` added before every API answer, e.g. 50ms")
+	fs.DurationVar(&f.retryAfter, "retry-after", time.Second, "`DURATION` the injected 429 answers announce in Retry-After, rounded down to whole\nseconds (0 or anything below 1s announces 0)")
+	fs.BoolVar(&f.quiet, "quiet", false, "do not log each request")
+	return f
+}
+
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("localhcp serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	addr := fs.String("addr", "127.0.0.1:8443", "listen address (loopback only is advised: the TLS certificate covers 127.0.0.1 and localhost)")
-	data := fs.String("data", "", "data directory (see below)")
-	principals := fs.String("principals", "", "JSON file with the principals: [{\"name\",\"role\",\"client_id\",\"client_secret\",\"id\"}]; ids and credentials left out are generated")
-	faultRate := fs.Float64("fault-rate", 0, "share (0..1) of API answers replaced by 429 (with Retry-After) or 503")
-	latency := fs.Duration("latency", 0, "latency added before every API answer, e.g. 50ms")
-	retryAfter := fs.Duration("retry-after", time.Second, "Retry-After of injected 429 answers, rounded down to whole seconds (0 or anything below 1s announces 0)")
-	quiet := fs.Bool("quiet", false, "do not log each request")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: localhcp serve [flags]\n\nServes the HCP auth, resource-manager and Packer APIs over HTTPS.\n\n")
-		fs.PrintDefaults()
-		fmt.Fprint(stderr, "\n"+dataDirHelp)
+	fs := serveCommand.newFlagSet(stderr)
+	f := newServeFlags(fs)
+	if code, done := serveCommand.parse(fs, args, stdout, stderr); done {
+		return code
 	}
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "localhcp serve: unexpected argument %q\n", fs.Arg(0))
-		return 2
-	}
-	faults, err := faultsFromFlags(*faultRate, *latency, *retryAfter)
+	faults, err := faultsFromFlags(f.faultRate, f.latency, f.retryAfter)
 	if err != nil {
-		fmt.Fprintln(stderr, "localhcp serve:", err)
-		return 2
+		return serveCommand.usageError(stderr, "%v", err)
 	}
-	dir, err := dataDir(*data, getenv)
+	dir, err := dataDir(f.data, getenv)
 	if err != nil {
-		fmt.Fprintln(stderr, "localhcp serve:", err)
-		return 2
+		return serveCommand.usageError(stderr, "%v", err)
 	}
 	opts := localhcp.Options{
-		DataDir: dir, Addr: *addr,
+		DataDir: dir, Addr: f.addr,
 		Faults: faults,
 		Logger: slog.New(slog.NewTextHandler(stderr, nil)),
 	}
-	if *quiet {
+	if f.quiet {
 		opts.Logger = nil
 	}
-	if *principals != "" {
-		if opts.Principals, err = readPrincipals(*principals); err != nil {
+	if f.principals != "" {
+		if opts.Principals, err = readPrincipals(f.principals); err != nil {
 			fmt.Fprintln(stderr, "localhcp serve:", err)
 			return 1
 		}

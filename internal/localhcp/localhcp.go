@@ -9,7 +9,6 @@ package localhcp
 import (
 	"context"
 	"crypto/tls"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -33,8 +32,9 @@ type Options struct {
 	// Addr is the listen address; default "127.0.0.1:0".
 	Addr string
 	// Principals replaces the stored principals. nil keeps the stored ones,
-	// or on first start creates one "contributor" and one "viewer" with
-	// random, unique client ids and secrets.
+	// or on first start creates one "contributor", one "viewer" and one
+	// "admin" (every role `localhcp env --role` offers) with random, unique
+	// client ids and secrets.
 	Principals []Principal
 	// Projects names the projects of the single organization; the first is
 	// the oldest and the default. nil keeps the stored ones, or on first
@@ -131,6 +131,7 @@ type Server struct {
 	listener  net.Listener
 	addr      string
 	seeded    *seeded
+	lock      *dirLock
 	closeOnce sync.Once
 	closeErr  error
 	served    chan struct{}
@@ -151,25 +152,51 @@ func Start(opts Options) (*Server, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	if opts.DataDir != "" {
-		if err := os.MkdirAll(opts.DataDir, 0o700); err != nil {
-			return nil, fmt.Errorf("create data directory %s: %w", opts.DataDir, err)
-		}
+	lock, err := claimDataDir(opts.DataDir)
+	if err != nil {
+		return nil, err
 	}
 	cert, err := certificate(opts.DataDir)
 	if err != nil {
+		_ = lock.release() // the error that stopped the start matters more
 		return nil, err
 	}
 	db, err := store.Open(opts.DataDir)
 	if err != nil {
+		_ = lock.release() // the error that stopped the start matters more
 		return nil, err
 	}
-	s := &Server{opts: opts, db: db, served: make(chan struct{})}
+	s := &Server{opts: opts, db: db, lock: lock, served: make(chan struct{})}
 	if err := s.prepare(cert); err != nil {
-		db.Close()
+		s.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// claimDataDir creates dir, checks that no other user can write it, locks
+// it and removes the state file a crashed server left behind, so that
+// `localhcp env` never reads the address of a dead server once this one
+// starts. "" (in memory) needs none of this.
+func claimDataDir(dir string) (*dirLock, error) {
+	if dir == "" {
+		return nil, nil
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory %s: %w", dir, err)
+	}
+	if err := checkPrivate(dir, "data directory"); err != nil {
+		return nil, err
+	}
+	lock, err := lockDataDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := removeState(dir); err != nil {
+		_ = lock.release() // the error that stopped the start matters more
+		return nil, fmt.Errorf("remove the stale %s: %w", filepath.Join(dir, StateFileName), err)
+	}
+	return lock, nil
 }
 
 func (s *Server) prepare(cert tls.Certificate) error {
@@ -217,19 +244,7 @@ func (s *Server) prepare(cert tls.Certificate) error {
 		}
 	}()
 	if s.opts.DataDir != "" {
-		if err := s.writeState(); err != nil {
-			s.Close()
-			return err
-		}
-	}
-	return nil
-}
-
-func (s *Server) writeState() error {
-	b, _ := json.Marshal(State{Address: s.Addr(), URL: s.URL(), PID: os.Getpid()})
-	path := filepath.Join(s.opts.DataDir, StateFileName)
-	if err := os.WriteFile(path, b, 0o600); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return writeState(s.opts.DataDir, State{Address: s.Addr(), URL: s.URL(), PID: os.Getpid()})
 	}
 	return nil
 }
@@ -323,11 +338,9 @@ func (s *Server) Close() error {
 			errs = append(errs, s.listener.Close())
 		}
 		if s.opts.DataDir != "" {
-			if err := os.Remove(filepath.Join(s.opts.DataDir, StateFileName)); err != nil && !errors.Is(err, os.ErrNotExist) {
-				errs = append(errs, err)
-			}
+			errs = append(errs, removeState(s.opts.DataDir))
 		}
-		errs = append(errs, s.db.Close())
+		errs = append(errs, s.db.Close(), s.lock.release())
 		s.closeErr = errors.Join(errs...)
 	})
 	return s.closeErr

@@ -36,10 +36,11 @@ func (s *Server) PanelLoginLink(role string) (string, error) {
 
 // LoadPanelLoginLink returns a one-time web panel login link for the first
 // principal of role of the server running with data directory dir, like
-// Server.PanelLoginLink; `localhcp env` prints it. The link is recorded in
-// the database, where the running server finds it.
-func LoadPanelLoginLink(dir, role string) (string, error) {
-	env, err := LoadEnv(dir, role) // checks the server, its database and the principal
+// Server.PanelLoginLink; `localhcp env --panel-link` prints it. It waits for
+// the server as LoadEnv does. The link is recorded in the database, where the
+// running server finds it.
+func LoadPanelLoginLink(ctx context.Context, dir, role string, wait time.Duration) (string, error) {
+	env, err := LoadEnv(ctx, dir, role, wait) // checks the server, its database and the principal
 	if err != nil {
 		return "", err
 	}
@@ -50,7 +51,7 @@ func LoadPanelLoginLink(dir, role string) (string, error) {
 	}
 	defer db.Close()
 	var principalID string
-	err = db.ViewTx(context.Background(), func(tx *store.Tx) error {
+	err = db.ViewTx(ctx, func(tx *store.Tx) error {
 		ps, err := tx.Principals()
 		for _, p := range ps {
 			if p.ClientID == clientID {
@@ -62,7 +63,7 @@ func LoadPanelLoginLink(dir, role string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("read %s: %w", filepath.Join(dir, store.FileName), err)
 	}
-	return panel.NewLoginLink(context.Background(), db, "https://"+addr, principalID, time.Now())
+	return panel.NewLoginLink(ctx, db, "https://"+addr, principalID, time.Now())
 }
 
 // envValue is the value of key in "KEY=value" entries.

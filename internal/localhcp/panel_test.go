@@ -2,6 +2,7 @@ package localhcp_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/tls"
 	"io"
 	"log/slog"
@@ -45,7 +46,7 @@ func TestServePanelBesideTheAPI(t *testing.T) {
 	if status != http.StatusOK || !strings.Contains(body, "Buckets of default") || !strings.Contains(body, srv.Principal("viewer").Name) {
 		t.Fatalf("the login link answered %d:\n%s", status, body)
 	}
-	if _, err := srv.PanelLoginLink("admin"); err == nil || !strings.Contains(err.Error(), `no principal with role "admin"`) {
+	if _, err := srv.PanelLoginLink("owner"); err == nil || !strings.Contains(err.Error(), `no principal with role "owner"`) {
 		t.Errorf("a link for a missing role: %v", err)
 	}
 	if out := logs.String(); !strings.Contains(out, `msg="panel request" method=GET path=/panel/login/link status=303`) || strings.Contains(out, token) {
@@ -61,7 +62,7 @@ func TestEnvMintsALoginLinkTheRunningServerAccepts(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	srv := startServer(t, localhcp.Options{DataDir: dir})
-	link, err := localhcp.LoadPanelLoginLink(dir, "contributor")
+	link, err := localhcp.LoadPanelLoginLink(context.Background(), dir, "contributor", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +76,7 @@ func TestEnvMintsALoginLinkTheRunningServerAccepts(t *testing.T) {
 	if status, _ := openLink(t, link); status != http.StatusUnauthorized {
 		t.Errorf("the link worked twice (%d)", status)
 	}
-	if _, err := localhcp.LoadPanelLoginLink(t.TempDir(), "contributor"); err == nil || !strings.Contains(err.Error(), "no localhcp is running") {
+	if _, err := localhcp.LoadPanelLoginLink(context.Background(), t.TempDir(), "contributor", 0); err == nil || !strings.Contains(err.Error(), "no localhcp is running") {
 		t.Errorf("a link from a directory without a server: %v", err)
 	}
 }

@@ -77,11 +77,11 @@ func TestRestartKeepsEverything(t *testing.T) {
 func TestLoadEnvReadsARunningServer(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	if _, err := localhcp.LoadEnv(dir, "contributor"); err == nil {
+	if _, err := localhcp.LoadEnv(t.Context(), dir, "contributor", 0); err == nil {
 		t.Fatal("LoadEnv succeeded with no server")
 	}
 	srv := startServer(t, localhcp.Options{DataDir: dir})
-	env, err := localhcp.LoadEnv(dir, "viewer")
+	env, err := localhcp.LoadEnv(t.Context(), dir, "viewer", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,12 @@ func TestLoadEnvReadsARunningServer(t *testing.T) {
 			t.Fatalf("LoadEnv[%d] = %q, want %q", i, env[i], want[i])
 		}
 	}
-	if _, err := localhcp.LoadEnv(dir, "admin"); err == nil {
-		t.Fatal("LoadEnv found an admin that does not exist")
+	for _, role := range localhcp.Roles {
+		if _, err := localhcp.LoadEnv(t.Context(), dir, role, 0); err != nil {
+			t.Errorf("the default principals have no %s: %v", role, err)
+		}
+	}
+	if _, err := localhcp.LoadEnv(t.Context(), dir, "auditor", 0); err == nil {
+		t.Fatal("LoadEnv found an auditor that does not exist")
 	}
 }

@@ -122,6 +122,7 @@ func seedPrincipals(tx *store.Tx, configured []Principal, out *seeded) error {
 		configured = []Principal{
 			{Name: "contributor", Role: httpapi.RoleContributor},
 			{Name: "viewer", Role: httpapi.RoleViewer},
+			{Name: "admin", Role: httpapi.RoleAdmin},
 		}
 	}
 	seenClient := map[string]bool{}

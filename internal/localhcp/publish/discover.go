@@ -3,8 +3,6 @@ package publish
 import (
 	"context"
 	"fmt"
-	"regexp"
-	"strconv"
 	"time"
 
 	"github.com/go-openapi/runtime"
@@ -23,7 +21,7 @@ func discover(ctx context.Context, rt runtime.ClientTransport, orgID, projectID 
 		resp, err := organization_service.New(rt, nil).OrganizationServiceList(
 			organization_service.NewOrganizationServiceListParamsWithContext(ctx), nil)
 		if err != nil {
-			return "", "", fmt.Errorf("list organizations (set HCP_ORGANIZATION_ID to skip this): %w", err)
+			return "", "", apiError("list organizations (set HCP_ORGANIZATION_ID to skip this)", err)
 		}
 		if n := len(resp.Payload.Organizations); n != 1 {
 			return "", "", fmt.Errorf("unexpected number of organizations: expected 1, actual: %d (set HCP_ORGANIZATION_ID)", n)
@@ -38,7 +36,7 @@ func discover(ctx context.Context, rt runtime.ClientTransport, orgID, projectID 
 	params.ScopeID, params.ScopeType = &orgID, &scopeType
 	resp, err := project_service.New(rt, nil).ProjectServiceList(params, nil)
 	if err != nil {
-		return "", "", fmt.Errorf("list projects of organization %s (set HCP_PROJECT_ID to skip this): %w", orgID, err)
+		return "", "", apiError(fmt.Sprintf("list projects of organization %s (set HCP_PROJECT_ID to skip this)", orgID), err)
 	}
 	if len(resp.Payload.Projects) == 0 {
 		return "", "", fmt.Errorf("organization %s has no project: create one or set HCP_PROJECT_ID", orgID)
@@ -50,21 +48,4 @@ func discover(ctx context.Context, rt runtime.ClientTransport, orgID, projectID 
 		}
 	}
 	return orgID, oldest.ID, nil
-}
-
-// codePattern finds the gRPC code in an SDK error's text, exactly as
-// Packer's CheckErrorCode does.
-var codePattern = regexp.MustCompile(`[Cc]ode"?:([0-9]+)`)
-
-// errorCode returns the gRPC code of an SDK error's body, or 0.
-func errorCode(err error) int {
-	if err == nil {
-		return 0
-	}
-	m := codePattern.FindStringSubmatch(err.Error())
-	if m == nil {
-		return 0
-	}
-	n, _ := strconv.Atoi(m[1])
-	return n
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/hcp-sdk-go/clients/cloud-packer-service/stable/2023-01-01/client/packer_service"
 	"github.com/hashicorp/hcp-sdk-go/clients/cloud-packer-service/stable/2023-01-01/models"
 	"github.com/oklog/ulid/v2"
+	"google.golang.org/grpc/codes"
 )
 
 // Build is one build to record; empty fields take the values Packer's null
@@ -50,6 +51,9 @@ type Options struct {
 	// different (Packer would also clear values the template leaves out).
 	BucketDescription string
 	BucketLabels      map[string]string
+	// Runtime sends the calls; nil means hcp-sdk-go's runtime, which does
+	// not retry.
+	Runtime Runtime
 }
 
 // Result is what was published.
@@ -87,7 +91,7 @@ func Publish(ctx context.Context, env []string, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	rt, err := e.transport(ctx)
+	rt, err := e.transport(ctx, opts.Runtime)
 	if err != nil {
 		return nil, err
 	}
@@ -137,6 +141,9 @@ func (p *publisher) run(builds []Build) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if version.Name != "v0" {
+		return p.finishCompleted(version, builds)
+	}
 	stored, err := p.initBuilds(builds)
 	if err != nil {
 		return nil, err
@@ -169,7 +176,7 @@ func (p *publisher) run(builds []Build) (*Result, error) {
 	}
 	final, err := p.getVersion()
 	if err != nil {
-		return nil, fmt.Errorf("read version %s of bucket %q after publishing: %w", p.opts.Fingerprint, p.opts.Bucket, err)
+		return nil, apiError(fmt.Sprintf("read version %s of bucket %q after publishing", p.opts.Fingerprint, p.opts.Bucket), err)
 	}
 	res.VersionName = final.Name
 	return res, nil
@@ -181,25 +188,25 @@ func (p *publisher) upsertBucket() error {
 	get := packer_service.NewPackerServiceGetBucketParamsWithContext(p.ctx)
 	get.LocationOrganizationID, get.LocationProjectID, get.BucketName = p.orgID, p.projectID, p.opts.Bucket
 	resp, err := p.api.PackerServiceGetBucket(get, nil)
-	if errorCode(err) == 5 {
+	if codeOf(err) == codes.NotFound {
 		create := packer_service.NewPackerServiceCreateBucketParamsWithContext(p.ctx)
 		create.LocationOrganizationID, create.LocationProjectID = p.orgID, p.projectID
 		create.Body = &models.HashicorpCloudPacker20230101CreateBucketBody{
 			Name: p.opts.Bucket, Description: p.opts.BucketDescription, Labels: p.opts.BucketLabels,
 		}
 		_, err := p.api.PackerServiceCreateBucket(create, nil)
-		if errorCode(err) == 6 {
+		if codeOf(err) == codes.AlreadyExists {
 			// Another publisher created it between our GET and PUT; Packer
 			// would fail here, but the bucket we wanted exists.
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("create bucket %q: %w", p.opts.Bucket, err)
+			return apiError(fmt.Sprintf("create bucket %q", p.opts.Bucket), err)
 		}
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("read bucket %q: %w", p.opts.Bucket, err)
+		return apiError(fmt.Sprintf("read bucket %q", p.opts.Bucket), err)
 	}
 	b := resp.Payload.Bucket
 	wantDesc, wantLabels := b.Description, b.Labels
@@ -216,7 +223,7 @@ func (p *publisher) upsertBucket() error {
 	update.LocationOrganizationID, update.LocationProjectID, update.BucketName = p.orgID, p.projectID, p.opts.Bucket
 	update.Body = &models.HashicorpCloudPacker20230101UpdateBucketBody{Description: wantDesc, Labels: wantLabels}
 	if _, err := p.api.PackerServiceUpdateBucket(update, nil); err != nil {
-		return fmt.Errorf("update bucket %q: %w", p.opts.Bucket, err)
+		return apiError(fmt.Sprintf("update bucket %q", p.opts.Bucket), err)
 	}
 	return nil
 }
@@ -232,11 +239,11 @@ func (p *publisher) getVersion() (*models.HashicorpCloudPacker20230101Version, e
 	return resp.Payload.Version, nil
 }
 
-// initVersion is Packer's version initialisation: GET, POST on Aborted, and
-// a refusal to reuse a complete version.
+// initVersion is Packer's version initialisation: GET, and POST on Aborted
+// (the API's answer for a fingerprint it does not know).
 func (p *publisher) initVersion() (*models.HashicorpCloudPacker20230101Version, error) {
 	v, err := p.getVersion()
-	if errorCode(err) == 10 {
+	if codeOf(err) == codes.Aborted {
 		create := packer_service.NewPackerServiceCreateVersionParamsWithContext(p.ctx)
 		create.LocationOrganizationID, create.LocationProjectID, create.BucketName = p.orgID, p.projectID, p.opts.Bucket
 		create.Body = &models.HashicorpCloudPacker20230101CreateVersionBody{
@@ -244,15 +251,12 @@ func (p *publisher) initVersion() (*models.HashicorpCloudPacker20230101Version, 
 		}
 		resp, err := p.api.PackerServiceCreateVersion(create, nil)
 		if err != nil {
-			return nil, fmt.Errorf("create version %s in bucket %q: %w", p.opts.Fingerprint, p.opts.Bucket, err)
+			return nil, apiError(fmt.Sprintf("create version %s in bucket %q", p.opts.Fingerprint, p.opts.Bucket), err)
 		}
 		return resp.Payload.Version, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read version %s of bucket %q: %w", p.opts.Fingerprint, p.opts.Bucket, err)
-	}
-	if v.Name != "v0" {
-		return nil, fmt.Errorf("the version associated to the fingerprint %s in bucket %q is complete (%s): publish with a new fingerprint", p.opts.Fingerprint, p.opts.Bucket, v.Name)
+		return nil, apiError(fmt.Sprintf("read version %s of bucket %q", p.opts.Fingerprint, p.opts.Bucket), err)
 	}
 	return v, nil
 }
@@ -276,8 +280,8 @@ func (p *publisher) initBuilds(builds []Build) (map[string]*models.HashicorpClou
 			ComponentType: b.ComponentType, PackerRunUUID: p.runUUID,
 			Status: models.HashicorpCloudPacker20230101BuildStatusBUILDUNSET.Pointer(),
 		}
-		if _, err := p.api.PackerServiceCreateBuild(create, nil); err != nil && errorCode(err) != 6 {
-			return nil, fmt.Errorf("create build %q in version %s of bucket %q: %w", b.ComponentType, p.opts.Fingerprint, p.opts.Bucket, err)
+		if _, err := p.api.PackerServiceCreateBuild(create, nil); err != nil && codeOf(err) != codes.AlreadyExists {
+			return nil, apiError(fmt.Sprintf("create build %q in version %s of bucket %q", b.ComponentType, p.opts.Fingerprint, p.opts.Bucket), err)
 		}
 		created = true
 	}
@@ -293,7 +297,7 @@ func (p *publisher) listBuilds() (map[string]*models.HashicorpCloudPacker2023010
 	list.BucketName, list.Fingerprint = p.opts.Bucket, p.opts.Fingerprint
 	resp, err := p.api.PackerServiceListBuilds(list, nil)
 	if err != nil {
-		return nil, fmt.Errorf("list builds of version %s in bucket %q: %w", p.opts.Fingerprint, p.opts.Bucket, err)
+		return nil, apiError(fmt.Sprintf("list builds of version %s in bucket %q", p.opts.Fingerprint, p.opts.Bucket), err)
 	}
 	out := map[string]*models.HashicorpCloudPacker20230101Build{}
 	for _, b := range resp.Payload.Builds {
@@ -308,8 +312,8 @@ func (p *publisher) enforcedBlocks() error {
 	get := packer_service.NewPackerServiceGetEnforcedBlocksByBucketParamsWithContext(p.ctx)
 	get.LocationOrganizationID, get.LocationProjectID, get.BucketName = p.orgID, p.projectID, p.opts.Bucket
 	_, err := p.api.PackerServiceGetEnforcedBlocksByBucket(get, nil)
-	if code := errorCode(err); err != nil && code != 5 && code != 12 {
-		return fmt.Errorf("read enforced blocks of bucket %q: %w", p.opts.Bucket, err)
+	if code := codeOf(err); err != nil && code != codes.NotFound && code != codes.Unimplemented {
+		return apiError(fmt.Sprintf("read enforced blocks of bucket %q", p.opts.Bucket), err)
 	}
 	return nil
 }
@@ -328,7 +332,7 @@ func (p *publisher) startBuild(id string) error {
 		PackerRunUUID: p.runUUID, Status: models.HashicorpCloudPacker20230101BuildStatusBUILDRUNNING.Pointer(),
 	})
 	if err != nil {
-		return fmt.Errorf("start build %s of version %s in bucket %q: %w", id, p.opts.Fingerprint, p.opts.Bucket, err)
+		return apiError(fmt.Sprintf("start build %s of version %s in bucket %q", id, p.opts.Fingerprint, p.opts.Bucket), err)
 	}
 	return nil
 }
@@ -350,7 +354,7 @@ func (p *publisher) finishBuild(id string, b Build) error {
 		},
 	})
 	if err != nil {
-		return fmt.Errorf("finish build %s (%s) of version %s in bucket %q: %w", id, b.ComponentType, p.opts.Fingerprint, p.opts.Bucket, err)
+		return apiError(fmt.Sprintf("finish build %s (%s) of version %s in bucket %q", id, b.ComponentType, p.opts.Fingerprint, p.opts.Bucket), err)
 	}
 	return nil
 }
@@ -374,7 +378,7 @@ func (p *publisher) updateChannels() error {
 			VersionFingerprint: p.opts.Fingerprint, UpdateMask: "versionFingerprint",
 		}
 		if _, err := p.api.PackerServiceUpdateChannel(update, nil); err != nil && firstErr == nil {
-			firstErr = fmt.Errorf("point channel %q of bucket %q at version %s: %w", name, p.opts.Bucket, p.opts.Fingerprint, err)
+			firstErr = channelError(p.opts.Bucket, name, p.opts.Fingerprint, err)
 		}
 	}
 	return firstErr
@@ -391,14 +395,14 @@ func (p *publisher) createMissingChannels() error {
 		if err == nil {
 			continue
 		}
-		if errorCode(err) != 5 {
-			return fmt.Errorf("read channel %q of bucket %q: %w", name, p.opts.Bucket, err)
+		if codeOf(err) != codes.NotFound {
+			return apiError(fmt.Sprintf("read channel %q of bucket %q", name, p.opts.Bucket), err)
 		}
 		create := packer_service.NewPackerServiceCreateChannelParamsWithContext(p.ctx)
 		create.LocationOrganizationID, create.LocationProjectID, create.BucketName = p.orgID, p.projectID, p.opts.Bucket
 		create.Body = &models.HashicorpCloudPacker20230101CreateChannelBody{Name: name}
-		if _, err := p.api.PackerServiceCreateChannel(create, nil); err != nil && errorCode(err) != 6 {
-			return fmt.Errorf("create channel %q in bucket %q: %w", name, p.opts.Bucket, err)
+		if _, err := p.api.PackerServiceCreateChannel(create, nil); err != nil && codeOf(err) != codes.AlreadyExists {
+			return apiError(fmt.Sprintf("create channel %q in bucket %q", name, p.opts.Bucket), err)
 		}
 	}
 	return nil
@@ -418,4 +422,54 @@ func sameLabels(a, b map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// finishCompleted handles a publish of a fingerprint whose version is
+// already complete. Packer refuses that outright, which leaves a CI job
+// whose channel step failed after the last build with no way to finish it.
+// When the version holds exactly the builds asked for, this is a re-run:
+// the channel step is done again. Other builds are refused.
+func (p *publisher) finishCompleted(version *models.HashicorpCloudPacker20230101Version, builds []Build) (*Result, error) {
+	stored, err := p.listBuilds()
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Fingerprint: p.opts.Fingerprint, VersionID: version.ID, VersionName: version.Name}
+	for _, b := range builds {
+		sb, ok := stored[b.ComponentType]
+		if diff := buildDifference(b, sb, ok); diff != "" {
+			return nil, fmt.Errorf("version %s (fingerprint %s) of bucket %q is complete with other builds: %s; publish with a new --fingerprint",
+				version.Name, p.opts.Fingerprint, p.opts.Bucket, diff)
+		}
+		res.BuildIDs = append(res.BuildIDs, sb.ID)
+	}
+	if len(stored) != len(builds) {
+		return nil, fmt.Errorf("version %s (fingerprint %s) of bucket %q is complete with %d builds, this publish has %d; publish with a new --fingerprint",
+			version.Name, p.opts.Fingerprint, p.opts.Bucket, len(stored), len(builds))
+	}
+	if p.opts.CreateChannels {
+		if err := p.createMissingChannels(); err != nil {
+			return nil, err
+		}
+	}
+	if err := p.updateChannels(); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// buildDifference says how the stored build differs from the one asked
+// for, or "" when a re-run would record the same.
+func buildDifference(want Build, got *models.HashicorpCloudPacker20230101Build, found bool) string {
+	switch {
+	case !found:
+		return fmt.Sprintf("it has no build %q", want.ComponentType)
+	case got.Platform != want.Platform:
+		return fmt.Sprintf("build %q has platform %q, not %q", want.ComponentType, got.Platform, want.Platform)
+	case !sameLabels(got.Labels, want.Labels):
+		return fmt.Sprintf("build %q has labels %v, not %v", want.ComponentType, got.Labels, want.Labels)
+	case len(got.Artifacts) != 1 || got.Artifacts[0].ExternalIdentifier != want.ExternalIdentifier || got.Artifacts[0].Region != want.Region:
+		return fmt.Sprintf("build %q has other artifacts than %s in %s", want.ComponentType, want.ExternalIdentifier, want.Region)
+	}
+	return ""
 }

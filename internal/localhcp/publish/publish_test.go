@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"google.golang.org/grpc/codes"
 )
 
 func TestParseEnv(t *testing.T) {
@@ -38,18 +40,18 @@ func TestParseEnv(t *testing.T) {
 
 func TestErrorCodeReadsTheBodyCodeAsPackerDoes(t *testing.T) {
 	t.Parallel()
-	cases := map[string]int{
-		`[GET /x][409] PackerService_GetVersion default {"code":10,"details":[],"message":"m"}`: 10,
-		`[GET /x][404] default {"Code":5}`: 5,
-		`connection refused`:               0,
+	cases := map[string]codes.Code{
+		`[GET /x][409] PackerService_GetVersion default {"code":10,"details":[],"message":"m"}`: codes.Aborted,
+		`[GET /x][404] default {"Code":5}`: codes.NotFound,
+		`connection refused`:               codes.Unknown,
 	}
 	for msg, want := range cases {
-		if got := errorCode(errors.New(msg)); got != want {
-			t.Errorf("errorCode(%q) = %d, want %d", msg, got, want)
+		if got := codeOf(errors.New(msg)); got != want {
+			t.Errorf("codeOf(%q) = %s, want %s", msg, got, want)
 		}
 	}
-	if errorCode(nil) != 0 {
-		t.Error("errorCode(nil) != 0")
+	if codeOf(nil) != codes.OK {
+		t.Error("codeOf(nil) != OK")
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/go-openapi/runtime"
 	"github.com/hashicorp/hcp-sdk-go/config"
@@ -16,6 +17,17 @@ import (
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 )
+
+// Runtime builds the transport publish sends its calls through, from the
+// settings the HCP_* variables resolve to. `localhcp publish` passes
+// internal/client's, so that it retries exactly as the provider does; this
+// package cannot import that one itself, since the client's tests seed
+// localhcp through this package.
+type Runtime func(apiAddress string, apiTLS *tls.Config, tokens oauth2.TokenSource, clientSecret string) runtime.ClientTransport
+
+// tokenTimeout bounds one token request, so that an auth endpoint that
+// never answers fails the publish instead of hanging it.
+const tokenTimeout = time.Minute
 
 // Defaults of hcp-sdk-go for the US geography, used when the environment
 // does not redirect the SDK.
@@ -100,17 +112,25 @@ func tlsSetting(name, v string) (*tls.Config, error) {
 	}
 }
 
-// transport builds the SDK runtime. Tokens come from an in-memory
-// client-credentials source rather than the SDK's cache under $HOME, so
-// publishing never reads or writes a token file shared with other tools.
-func (e *sdkEnv) transport(ctx context.Context) (runtime.ClientTransport, error) {
-	tokenClient := &http.Client{Transport: &http.Transport{TLSClientConfig: e.authTLS, Proxy: http.ProxyFromEnvironment}}
+// transport builds the SDK runtime with newRuntime, or hcp-sdk-go's own,
+// which sends every call once, when newRuntime is nil. Tokens come from an
+// in-memory client-credentials source rather than the SDK's cache under
+// $HOME, so publishing never reads or writes a token file shared with other
+// tools.
+func (e *sdkEnv) transport(ctx context.Context, newRuntime Runtime) (runtime.ClientTransport, error) {
+	tokenClient := &http.Client{
+		Transport: &http.Transport{TLSClientConfig: e.authTLS, Proxy: http.ProxyFromEnvironment},
+		Timeout:   tokenTimeout,
+	}
 	cc := clientcredentials.Config{
 		ClientID: e.clientID, ClientSecret: e.clientSecret,
 		TokenURL:       e.authURL + "/oauth2/token",
 		EndpointParams: url.Values{"audience": {config.APIAudienceID}},
 	}
 	tokens := oauth2.ReuseTokenSource(nil, cc.TokenSource(context.WithValue(ctx, oauth2.HTTPClient, tokenClient)))
+	if newRuntime != nil {
+		return newRuntime(e.apiAddress, e.apiTLS, tokens, e.clientSecret), nil
+	}
 	opts := []config.HCPConfigOption{
 		config.WithClientCredentials(e.clientID, e.clientSecret),
 		config.WithAuth(e.authURL, e.authTLS),

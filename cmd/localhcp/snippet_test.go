@@ -1,0 +1,125 @@
+//go:build unix
+
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/golden-image/terraform-provider-hcppacker/internal/doccheck"
+)
+
+// The documentation's shell blocks run here as bash scripts, with the
+// localhcp this tree builds first on PATH, so the docs cannot drift from
+// what works.
+
+// snippetRun is the outcome of one script.
+type snippetRun struct {
+	exitCode       int
+	stdout, stderr string
+	elapsed        time.Duration
+}
+
+// runScript runs script with bash in workDir. The environment is the
+// test's, without HCP_* and LOCALHCP_* variables, with localhcp from this
+// tree first on PATH and a private TMPDIR. Every process the script leaves
+// running (a background `localhcp serve`) is in the script's own process
+// group and is stopped when the script ends.
+func runScript(t *testing.T, workDir, script string) snippetRun {
+	t.Helper()
+	env := []string{"PATH=" + localhcpBinary(t) + string(os.PathListSeparator) + os.Getenv("PATH"), "TMPDIR=" + t.TempDir()}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "HCP_") && !strings.HasPrefix(kv, "LOCALHCP_") && !strings.HasPrefix(kv, "PATH=") && !strings.HasPrefix(kv, "TMPDIR=") {
+			env = append(env, kv)
+		}
+	}
+	cmd := exec.Command("bash", "-c", script)
+	cmd.Dir, cmd.Env = workDir, env
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.WaitDelay = 10 * time.Second
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pgid := cmd.Process.Pid
+	t.Cleanup(func() { _ = syscall.Kill(-pgid, syscall.SIGTERM) })
+	err := cmd.Wait()
+	r := snippetRun{stdout: stdout.String(), stderr: stderr.String(), elapsed: time.Since(start)}
+	var exitErr *exec.ExitError
+	switch {
+	case errors.As(err, &exitErr):
+		r.exitCode = exitErr.ExitCode()
+	case err != nil:
+		t.Fatalf("run the script: %v", err)
+	}
+	return r
+}
+
+func TestReadmeCISnippet(t *testing.T) {
+	snippet := doccheck.Block(t, "README.md", "TestReadmeCISnippet")
+	t.Run("fails within its bound when no localhcp starts", func(t *testing.T) {
+		t.Parallel()
+		// The shell cannot open localhcp.log, so it never starts serve: the
+		// job must fail at the snippet's bound, not wait for ever.
+		work := t.TempDir()
+		if err := os.Mkdir(filepath.Join(work, "localhcp.log"), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		r := runScript(t, work, snippet)
+		if r.exitCode == 0 || !strings.Contains(r.stderr, "no localhcp answered within 30s") {
+			t.Fatalf("exit %d after %s, stderr:\n%s", r.exitCode, r.elapsed, r.stderr)
+		}
+		if r.elapsed > 45*time.Second {
+			t.Fatalf("the snippet took %s to fail; its bound is 30s", r.elapsed)
+		}
+	})
+	t.Run("serves, waits and publishes", func(t *testing.T) {
+		t.Parallel()
+		r := runScript(t, t.TempDir(), snippet)
+		if r.exitCode != 0 {
+			t.Fatalf("exit %d, stderr:\n%s", r.exitCode, r.stderr)
+		}
+		for _, want := range []string{"fingerprint=base-1\n", "version=v1\n"} {
+			if !strings.Contains(r.stdout, want) {
+				t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+			}
+		}
+	})
+}
+
+// offlineGuide is the source of the guide "Testing your modules offline
+// with localhcp"; docs/ is generated from it.
+const offlineGuide = "templates/guides/testing-offline-with-localhcp.md.tmpl"
+
+func TestOfflineGuideStart(t *testing.T) {
+	t.Parallel()
+	start := doccheck.Block(t, offlineGuide, "TestOfflineGuideStart")
+	// What a reader does next: use the exported variables.
+	r := runScript(t, t.TempDir(), start+`printf 'api=%s\n' "$HCP_API_ADDRESS"`+"\n")
+	if r.exitCode != 0 || !strings.Contains(r.stdout, "api=127.0.0.1:") {
+		t.Fatalf("exit %d, stdout %q, stderr:\n%s", r.exitCode, r.stdout, r.stderr)
+	}
+}
+
+func TestOfflineGuidePublish(t *testing.T) {
+	t.Parallel()
+	script := doccheck.Block(t, offlineGuide, "TestOfflineGuideStart") + doccheck.Block(t, offlineGuide, "TestOfflineGuidePublish")
+	r := runScript(t, t.TempDir(), script)
+	if r.exitCode != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", r.exitCode, r.stderr)
+	}
+	for _, want := range []string{"fingerprint=base-1\n", "version=v1\n", "version_id="} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}

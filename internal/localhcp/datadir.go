@@ -1,0 +1,124 @@
+package localhcp
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// LockFileName is the file in the data directory that a running server
+// holds locked, so that two servers never share one database and one
+// StateFileName. It holds the PID of the server that locked it.
+const LockFileName = "server.lock"
+
+// dirLock is a data directory held by this process. The operating system
+// drops the lock when the process dies, even by SIGKILL, so a crashed server
+// never blocks the next one.
+type dirLock struct{ f *os.File }
+
+// lockDataDir takes the data directory's lock, or explains who holds it.
+func lockDataDir(dir string) (*dirLock, error) {
+	path := filepath.Join(dir, LockFileName)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if err := lockFile(f); err != nil {
+		f.Close()
+		if errors.Is(err, errLocked) {
+			return nil, inUseError(dir)
+		}
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	if err := recordPID(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("write %s: %w", path, err)
+	}
+	return &dirLock{f: f}, nil
+}
+
+func recordPID(f *os.File) error {
+	if err := f.Truncate(0); err != nil {
+		return err
+	}
+	_, err := f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+	return err
+}
+
+// release removes the lock; the file stays, as deleting it would let a
+// server starting at that moment lock a file that is about to vanish.
+func (l *dirLock) release() error {
+	if l == nil {
+		return nil
+	}
+	return l.f.Close()
+}
+
+// inUseError names the server that holds dir: its PID from the lock file,
+// its address from the state file once it listens.
+func inUseError(dir string) error {
+	pid := "unknown PID"
+	if raw, err := os.ReadFile(filepath.Join(dir, LockFileName)); err == nil && strings.TrimSpace(string(raw)) != "" {
+		pid = "PID " + strings.TrimSpace(string(raw))
+	}
+	where := "still starting"
+	if st, err := readState(dir); err == nil {
+		where = "listening on " + st.URL
+	}
+	return fmt.Errorf("data directory %s is in use by another localhcp (%s, %s): stop that one, or pass another --data", dir, pid, where)
+}
+
+// readState reads StateFileName after checking that only its owner can
+// have written it.
+func readState(dir string) (State, error) {
+	path := filepath.Join(dir, StateFileName)
+	if err := checkPrivate(path, "state file"); err != nil {
+		return State{}, err
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return State{}, err
+	}
+	var st State
+	if err := json.Unmarshal(raw, &st); err != nil || st.Address == "" {
+		return State{}, fmt.Errorf("%s is damaged: restart `localhcp serve --data %s`", path, dir)
+	}
+	return st, nil
+}
+
+// writeState records where the server listens. It writes a temporary file
+// and renames it, so a reader never sees half of it.
+func writeState(dir string, st State) error {
+	b, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(dir, StateFileName)
+	tmp, err := os.CreateTemp(dir, StateFileName+".*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	_, err = tmp.Write(b)
+	err = errors.Join(err, tmp.Close())
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// removeState deletes StateFileName; a missing one is fine.
+func removeState(dir string) error {
+	err := os.Remove(filepath.Join(dir, StateFileName))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,47 @@
+//go:build unix
+
+package localhcp
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"syscall"
+)
+
+// errLocked says that another process holds the lock.
+var errLocked = errors.New("locked by another process")
+
+func lockFile(f *os.File) error {
+	err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+	if errors.Is(err, syscall.EWOULDBLOCK) {
+		return errLocked
+	}
+	return err
+}
+
+// checkPrivate refuses a data directory or state file that another user
+// owns or may write. Such a user could point the state file at their own
+// listener, and `localhcp env` would hand them a client secret. Fixing
+// the mode ourselves is no remedy: the directory may be a shared one such
+// as /tmp, and what it held while it was open to others cannot be trusted.
+// Files owned by root are accepted, as root can change anything anyway.
+func checkPrivate(path, what string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return nil
+	}
+	if uid := os.Getuid(); int(st.Uid) != uid && st.Uid != 0 {
+		return fmt.Errorf("%s %s belongs to user id %d, not to you (%d): another user could redirect `localhcp env` to their own server; use a directory of your own (--data DIR)",
+			what, path, st.Uid, uid)
+	}
+	if mode := fi.Mode().Perm(); mode&0o022 != 0 {
+		return fmt.Errorf("%s %s is writable by other users (mode %04o): they could redirect `localhcp env` to their own server and receive the client secret; run `chmod go-w %s` or use a private directory (--data DIR)",
+			what, path, mode, path)
+	}
+	return nil
+}
