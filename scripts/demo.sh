@@ -26,6 +26,54 @@ fail() {
 	exit 1
 }
 
+# version_at_least HAVE WANT: whether dotted version HAVE is WANT or later,
+# comparing the leading number of each of the first three fields (1.26rc1 is 1.26).
+version_at_least() {
+	local IFS=. i have_n want_n
+	local -a have=($1) want=($2)
+	for i in 0 1 2; do
+		have_n="${have[i]:-0}" want_n="${want[i]:-0}"
+		have_n="${have_n%%[!0-9]*}" want_n="${want_n%%[!0-9]*}"
+		((10#${have_n:-0} == 10#${want_n:-0})) || return $((10#${have_n:-0} < 10#${want_n:-0}))
+	done
+}
+
+# check_prerequisites fails, saying what to install, unless Go (at least the
+# version go.mod names; GOTOOLCHAIN=local keeps Go from downloading a newer
+# one), Terraform 1.8 or later (moved blocks, provider functions) and make are
+# on PATH.
+check_prerequisites() {
+	local go_want go_have tf_have
+	go_want="$(sed -n 's/^go //p' go.mod)"
+	command -v go >/dev/null || fail "go is not on PATH: install Go $go_want or later (https://go.dev/dl/)"
+	go_have="$(go env GOVERSION)"
+	go_have="${go_have#go}"
+	version_at_least "$go_have" "$go_want" ||
+		fail "Go $go_have is older than the $go_want go.mod asks for: install Go $go_want or later (https://go.dev/dl/)"
+	command -v terraform >/dev/null ||
+		fail "terraform is not on PATH: install Terraform 1.8 or later (https://developer.hashicorp.com/terraform/install)"
+	tf_have="$(terraform version 2>/dev/null | sed -n '1s/^Terraform v//p')"
+	[[ -n "$tf_have" ]] || fail "\`terraform version\` does not print a version: is $(command -v terraform) the Terraform CLI?"
+	version_at_least "$tf_have" 1.8 ||
+		fail "Terraform $tf_have is older than 1.8: install Terraform 1.8 or later (https://developer.hashicorp.com/terraform/install)"
+	command -v make >/dev/null || fail "make is not on PATH: install GNU make"
+	echo "go $go_have, terraform $tf_have"
+}
+
+# cold_build says so when most of the build's dependencies are not compiled
+# yet, so the first build's few minutes are not a silent wait.
+cold_build() {
+	local uncompiled
+	uncompiled="$(go list -trimpath -deps -f '{{if and .Stale (not .Standard)}}{{.ImportPath}}{{end}}' . ./cmd/localhcp |
+		grep -vc '^github.com/golden-image/terraform-provider-hcppacker' || true)"
+	if ((uncompiled > 20)); then
+		echo "first build: compiling $uncompiled dependency packages takes a few minutes (later builds take seconds)"
+	fi
+}
+
+step "Check the prerequisites"
+check_prerequisites
+
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/hcppacker-demo.XXXXXX")"
 localhcp_pid=""
 cleanup() {
@@ -43,6 +91,7 @@ cleanup() {
 trap cleanup EXIT
 
 step "Build the provider and localhcp (make build)"
+cold_build
 make --no-print-directory build
 localhcp="$repo/bin/localhcp"
 build_seconds=$SECONDS

@@ -7,7 +7,8 @@
 //	<!-- exercised-by: TestSomething -->
 //
 // where the name is a Go test function of this repository (which reads the
-// block with Block and runs it), or make-demo or ci-run (whose scripts,
+// block with Block and runs it; TestName/part when one test runs several
+// blocks of a file), or make-demo or ci-run (whose scripts,
 // scripts/demo.sh and .ci/run, must contain every command of the block).
 package doccheck
 

@@ -48,12 +48,19 @@ func TestEveryShellBlockIsExercised(t *testing.T) {
 				for _, cmd := range MissingCommands(b, string(body)) {
 					t.Errorf("%s: the block is marked %s, but %s has no line %q", where, b.Marker, script, cmd)
 				}
-			case !testFuncs[b.Marker]:
+			case !testFuncs[testName(b.Marker)]:
 				t.Errorf("%s: the block is marked %s, but no _test.go in the repository declares func %s(t *testing.T)",
-					where, b.Marker, b.Marker)
+					where, b.Marker, testName(b.Marker))
 			}
 		}
 	}
+}
+
+// testName returns the Go test function of a marker: a test that runs
+// several blocks of one file names them TestName/part.
+func testName(marker string) string {
+	name, _, _ := strings.Cut(marker, "/")
+	return name
 }
 
 // documents returns the Markdown files whose shell blocks must be exercised,
