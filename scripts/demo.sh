@@ -105,18 +105,14 @@ mkdir -p "$HOME"
 data="$tmp/localhcp"
 "$localhcp" serve --addr 127.0.0.1:0 --data "$data" >"$tmp/localhcp.log" 2>&1 &
 localhcp_pid=$!
-# localhcp writes its address into the data directory once it accepts
-# connections; `localhcp env` fails until then.
-deadline=$((SECONDS + 30))
-until env_exports="$("$localhcp" env --data "$data" 2>/dev/null)"; do
-	if ! kill -0 "$localhcp_pid" 2>/dev/null; then
-		cat "$tmp/localhcp.log" >&2
-		fail "localhcp exited during start-up"
-	fi
-	((SECONDS < deadline)) || fail "localhcp did not start within 30 seconds"
-	sleep 0.2
-done
+# env --wait returns once the server recorded in the data directory answers,
+# and fails at its bound.
+if ! env_exports="$("$localhcp" env --data "$data" --wait 30s)"; then
+	cat "$tmp/localhcp.log" >&2
+	fail "localhcp did not answer within 30 seconds"
+fi
 grep -m 1 'listening on' "$tmp/localhcp.log" || true
+grep -m 1 'web panel:' "$tmp/localhcp.log" || true
 
 step "Point HCP clients at it: eval \"\$(localhcp env)\""
 eval "$env_exports"
@@ -237,5 +233,11 @@ printf 'stable -> %s, image %s, status %s; base-2024-07: %s\n' "$stable_now" \
 	"$(tf output -raw stable_image_id)" "$(tf output -raw stable_status)" "$cve_status"
 [[ "$stable_now" == base-2024-08 ]] || fail "stable serves $stable_now after promoting base-2024-08"
 [[ "$cve_status" == VERSION_REVOKED ]] || fail "base-2024-07 is $cve_status after promoting the fix, want VERSION_REVOKED"
+
+if [[ -n "${DEMO_HOLD:-}" ]]; then
+	step "DEMO_HOLD is set: localhcp keeps running until you press Enter"
+	printf 'web panel (one-time login link): %s\n' "$("$localhcp" env --data "$data" --panel-link)"
+	read -r _ || true
+fi
 
 step "Done in $((SECONDS - build_seconds))s after the build: localhcp stops and the temporary directory goes"
