@@ -14,6 +14,7 @@ import (
 	organizationservice "github.com/hashicorp/hcp-sdk-go/clients/cloud-resource-manager/stable/2019-12-10/client/organization_service"
 	projectservice "github.com/hashicorp/hcp-sdk-go/clients/cloud-resource-manager/stable/2019-12-10/client/project_service"
 	"github.com/hashicorp/hcp-sdk-go/config"
+	"github.com/hashicorp/hcp-sdk-go/profile"
 	"golang.org/x/oauth2"
 	"google.golang.org/grpc/codes"
 )
@@ -93,7 +94,15 @@ func (c *Client) Location() Location { return c.location }
 // in memory (see servicePrincipalTokens); other credential files (workload
 // identity) keep the SDK's own source.
 func newHCPConfig(creds credentials) (config.HCPConfig, oauth2.TokenSource, error) {
-	opts := []config.HCPConfigOption{config.FromEnv(), config.WithoutBrowserLogin()}
+	opts := []config.HCPConfigOption{
+		config.FromEnv(), config.WithoutBrowserLogin(),
+		// FromEnv takes HCP_ORGANIZATION_ID and HCP_PROJECT_ID as the SDK's
+		// user profile whenever both are set, and refuses the pair when one
+		// is empty, as CI systems leave unused variables. The provider
+		// resolves its organization and project itself (an empty variable
+		// counts as unset there) and never reads the profile.
+		config.WithProfile(&profile.UserProfile{}),
+	}
 	var tokens oauth2.TokenSource
 	if creds.clientID != "" && creds.clientSecret != "" {
 		ep, err := authEndpointFromEnv(os.LookupEnv)
@@ -101,7 +110,9 @@ func newHCPConfig(creds credentials) (config.HCPConfig, oauth2.TokenSource, erro
 			return nil, nil, err
 		}
 		tokens = servicePrincipalTokens(ep, creds.clientID, creds.clientSecret)
-		opts = append(opts, config.WithTokenSource(tokens))
+		// The credentials chosen replace any HCP_CLIENT_* FromEnv picked
+		// up, which the SDK would refuse when one of them is empty.
+		opts = append(opts, config.WithClientCredentials(creds.clientID, creds.clientSecret), config.WithTokenSource(tokens))
 	} else {
 		// Clear any HCP_CLIENT_* picked up by FromEnv: the SDK would
 		// prefer them over the credential file the configuration names.

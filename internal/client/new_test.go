@@ -72,6 +72,30 @@ func TestNewResolvesTheDefaultLocation(t *testing.T) {
 			cfg:  Config{OrganizationID: orgB},
 			want: Location{OrganizationID: orgB, ProjectID: projB},
 		},
+		{
+			name: "empty HCP_PROJECT_ID counts as unset",
+			cfg:  Config{ProjectID: projB},
+			env:  map[string]string{"HCP_PROJECT_ID": "", "HCP_ORGANIZATION_ID": orgB},
+			want: Location{OrganizationID: orgB, ProjectID: projB},
+		},
+		{
+			name: "empty HCP_ORGANIZATION_ID counts as unset",
+			cfg:  Config{ProjectID: projB},
+			env:  map[string]string{"HCP_PROJECT_ID": projB, "HCP_ORGANIZATION_ID": ""},
+			want: Location{OrganizationID: orgB, ProjectID: projB},
+		},
+		{
+			name: "both empty count as unset",
+			orgs: []fakeOrg{{ID: orgB}},
+			env:  map[string]string{"HCP_PROJECT_ID": "", "HCP_ORGANIZATION_ID": ""},
+			want: Location{OrganizationID: orgB, ProjectID: projB},
+		},
+		{
+			name: "an empty HCP_CLIENT_ID beside configured credentials",
+			cfg:  Config{ProjectID: projB},
+			env:  map[string]string{"HCP_CLIENT_ID": "", "HCP_CLIENT_SECRET": "unused"},
+			want: Location{OrganizationID: orgB, ProjectID: projB},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
