@@ -205,12 +205,31 @@ func codeOfContextErr(err error) codes.Code {
 	return codes.Canceled
 }
 
-// redact replaces every occurrence of the secrets in s.
+// redact replaces every occurrence of the maskable secrets in s.
 func redact(s string, secrets ...string) string {
-	for _, secret := range secrets {
-		if secret != "" {
-			s = strings.ReplaceAll(s, secret, "***")
-		}
+	for _, secret := range maskable(secrets) {
+		s = strings.ReplaceAll(s, secret, "***")
 	}
 	return s
+}
+
+// minMaskedSecretLength is the shortest secret masked wherever it occurs in
+// text. Masks match substrings, so a short value such as "wrong" or
+// "secret" would blank those words out of every message (turning "wrong
+// client secret" into "*** client secret") while hiding nothing worth
+// hiding: HCP issues client secrets and tokens far longer than this, and a
+// value this short is refused by HCP anyway. The provider itself never
+// writes a secret into a message or log line; masking guards against a
+// server that echoes one.
+const minMaskedSecretLength = 16
+
+// maskable returns the secrets long enough to mask as substrings.
+func maskable(secrets []string) []string {
+	var out []string
+	for _, s := range secrets {
+		if len(s) >= minMaskedSecretLength {
+			out = append(out, s)
+		}
+	}
+	return out
 }

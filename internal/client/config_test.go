@@ -67,7 +67,12 @@ func TestChooseCredentials(t *testing.T) {
 
 func TestRedact(t *testing.T) {
 	t.Parallel()
-	if got := redact("a s3cr3t b s3cr3t", "s3cr3t", ""); got != "a *** b ***" {
+	const secret = "s3cr3t-0123456789abcdef"
+	if got := redact("a "+secret+" b "+secret, secret, ""); got != "a *** b ***" {
 		t.Errorf("redact = %q", got)
+	}
+	// A secret too short to be one HCP issues is not masked as a word.
+	if got := redact("wrong client secret", "wrong"); got != "wrong client secret" {
+		t.Errorf("redact of a short secret = %q", got)
 	}
 }

@@ -23,12 +23,7 @@ const maxLoggedBody = 1024
 // that logger and of the root logger. Masks live in the context, so they are
 // set here on every request rather than once at configure time.
 func httpLogContext(ctx context.Context, secrets ...string) context.Context {
-	masks := make([]string, 0, len(secrets))
-	for _, s := range secrets {
-		if s != "" {
-			masks = append(masks, s)
-		}
-	}
+	masks := maskable(secrets)
 	ctx = tflog.NewSubsystem(ctx, httpSubsystem, tflog.WithLevelFromEnv(httpSubsystemLevel))
 	ctx = tflog.SubsystemMaskFieldValuesWithFieldKeys(ctx, httpSubsystem, "Authorization", "authorization")
 	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "Authorization", "authorization")

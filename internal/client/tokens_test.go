@@ -125,3 +125,21 @@ func TestLocalHCPTokensStayInMemory(t *testing.T) {
 		t.Fatalf("the client wrote the SDK's token cache %s (stat: %v)", cache, err)
 	}
 }
+
+// TestLocalHCPShortWrongSecretLeavesTheServerMessageWhole checks that
+// masking hides a secret's value, not the words of a message that happen to
+// spell it: a secret of "wrong" must not turn localhcp's "wrong client
+// secret" into "*** client secret".
+func TestLocalHCPShortWrongSecretLeavesTheServerMessageWhole(t *testing.T) {
+	srv := startLocalHCP(t, localhcp.Options{})
+	useEnv(t, srv.Env("contributor"))
+	p := srv.Principal("contributor")
+
+	_, _, err := New(context.Background(), Config{ClientID: p.ClientID, ClientSecret: "wrong"})
+	if CodeOf(err) != codes.Unauthenticated {
+		t.Fatalf("New with a wrong secret = %v; want the credentials rejected", err)
+	}
+	if msg := MessageOf(err); !strings.Contains(msg, "wrong client secret") || strings.Contains(msg, "***") {
+		t.Errorf("error %q garbles the server's message", msg)
+	}
+}
