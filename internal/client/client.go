@@ -51,6 +51,9 @@ func New(ctx context.Context, cfg Config) (c *Client, warnings []string, err err
 	if err != nil {
 		return nil, nil, setupErr(creds, describe(nil, codes.InvalidArgument, "invalid HCP client configuration: %s; check the HCP_* environment variables", err))
 	}
+	if err := checkAPIAddress(hcpConfig.APIAddress()); err != nil {
+		return nil, nil, setupErr(creds, describe(nil, codes.InvalidArgument, "%s", err))
+	}
 	if err := validateToken(ctx, tokens); err != nil {
 		return nil, nil, credentialsErr(creds, err)
 	}
@@ -158,8 +161,8 @@ func credentialsErr(creds credentials, err error) error {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return setupErr(creds, describe(nil, codeOfContextErr(err), "validating the HCP credentials was interrupted: %s", err))
 	default:
-		return setupErr(creds, describe(nil, codes.Unavailable, "could not obtain an HCP access token with the credentials from %s: %s; "+
-			"check HCP_AUTH_URL, HCP_AUTH_TLS and the network", creds.origin, err))
+		return setupErr(creds, describe(nil, codes.Unavailable, "could not obtain an HCP access token%s with the credentials from %s: %s; "+
+			"check HCP_AUTH_URL (https://host[:port]), HCP_AUTH_TLS and the network", atHost(err), creds.origin, err))
 	}
 }
 
@@ -182,10 +185,17 @@ func retrieveReason(e *oauth2.RetrieveError) string {
 // the user, and its Op, Code and HTTP status come from cause when an API
 // answer caused it, so that MessageOf shows the sentence and CodeOf,
 // IsPermissionDenied and friends still see the API's verdict.
+//
+// A cause that never reached the API is returned as it is: its message
+// names the address and the variables that set it, and advice about the
+// project or organization the call was for would mislead.
 func describe(cause error, code codes.Code, format string, args ...any) *Error {
-	e := &Error{Op: "Configure", Code: code, Message: fmt.Sprintf(format, args...)}
 	var api *Error
-	if errors.As(cause, &api) {
+	if errors.As(cause, &api) && api.unreachable {
+		return api
+	}
+	e := &Error{Op: "Configure", Code: code, Message: fmt.Sprintf(format, args...)}
+	if api != nil {
 		e.Op, e.Code, e.HTTPStatus = api.Op, api.Code, api.HTTPStatus
 	}
 	return e

@@ -3,7 +3,10 @@ package client
 import (
 	"errors"
 	"fmt"
+	"net"
 	"os"
+	"strconv"
+	"strings"
 
 	"github.com/hashicorp/hcp-sdk-go/auth"
 )
@@ -146,4 +149,24 @@ func firstNonEmpty(values ...string) string {
 		}
 	}
 	return ""
+}
+
+// envAPIAddress is the SDK's variable for the API's address.
+const envAPIAddress = "HCP_API_ADDRESS"
+
+// checkAPIAddress refuses an API address that is not host or host:port.
+// The SDK takes HCP_API_ADDRESS as it is and builds URLs from it, so a URL
+// given there ("https://localhost:8443") fails only after every retry of
+// the first request, as a request to host "https:".
+func checkAPIAddress(address string) error {
+	host, port := address, ""
+	if h, p, err := net.SplitHostPort(address); err == nil {
+		host, port = h, p
+	}
+	n, portErr := strconv.Atoi(port)
+	if host == "" || strings.ContainsAny(address, "/?#@ ") || (port != "" && (portErr != nil || n < 1 || n > 65535)) {
+		return fmt.Errorf("%s=%q is not an address: give host:port without a scheme or path, such as api.cloud.hashicorp.com:443 "+
+			"or 127.0.0.1:8443 (HCP_API_TLS=disabled selects plain HTTP)", envAPIAddress, address)
+	}
+	return nil
 }

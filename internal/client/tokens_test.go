@@ -37,6 +37,8 @@ func TestAuthEndpointFromEnv(t *testing.T) {
 		{name: "an unknown geography", env: map[string]string{"HCP_GEOGRAPHY": "mars"}, wantErrMatch: "HCP_GEOGRAPHY"},
 		{name: "an unknown TLS setting", env: map[string]string{"HCP_AUTH_TLS": "false"}, wantErrMatch: "HCP_AUTH_TLS"},
 		{name: "plain HTTP", env: map[string]string{"HCP_AUTH_URL": "http://127.0.0.1:8080"}, wantErrMatch: "https://host"},
+		{name: "an address without a scheme", env: map[string]string{"HCP_AUTH_URL": "127.0.0.1:8443"}, wantErrMatch: "https://host"},
+		{name: "a host name without a scheme", env: map[string]string{"HCP_AUTH_URL": "localhost:8443"}, wantErrMatch: "https://host"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
