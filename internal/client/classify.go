@@ -59,7 +59,12 @@ func classify(op string, err error) error {
 	}
 
 	var tokenErr *tokenError
+	var timeout *timeoutError
 	switch {
+	case errors.As(err, &timeout):
+		return &Error{Op: op, Code: codes.DeadlineExceeded, unreachable: true,
+			Message: fmt.Sprintf("the HCP API%s did not answer %s %s within %s; raise request_timeout (or HCP_REQUEST_TIMEOUT) "+
+				"if it is only slow, or check HCP_API_ADDRESS and the network", atHost(err), timeout.method, timeout.path, timeout.timeout)}
 	case errors.Is(err, context.Canceled):
 		return &Error{Op: op, Code: codes.Canceled, Message: "the request was cancelled: " + err.Error()}
 	case errors.Is(err, context.DeadlineExceeded):

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	httptransport "github.com/go-openapi/runtime/client"
 	"github.com/go-openapi/strfmt"
@@ -47,7 +48,11 @@ func New(ctx context.Context, cfg Config) (c *Client, warnings []string, err err
 		return nil, nil, setupErr(creds, describe(nil, codes.InvalidArgument, "%s", err))
 	}
 
-	hcpConfig, tokens, err := newHCPConfig(creds)
+	timeout, err := requestTimeout(cfg.RequestTimeout, os.LookupEnv)
+	if err != nil {
+		return nil, nil, setupErr(creds, describe(nil, codes.InvalidArgument, "%s", err))
+	}
+	hcpConfig, tokens, err := newHCPConfig(creds, timeout)
 	if err != nil {
 		return nil, nil, setupErr(creds, describe(nil, codes.InvalidArgument, "invalid HCP client configuration: %s; check the HCP_* environment variables", err))
 	}
@@ -58,8 +63,9 @@ func New(ctx context.Context, cfg Config) (c *Client, warnings []string, err err
 		return nil, nil, credentialsErr(creds, err)
 	}
 
-	c = newClient(newRuntime(hcpConfig.APIAddress(), hcpConfig.APITLSConfig(), tokens,
-		sourceChannelHeader(cfg.SourceChannel), creds.clientSecret))
+	tr := newTransport(hcpConfig.APITLSConfig(), tokens, sourceChannelHeader(cfg.SourceChannel), creds.clientSecret)
+	tr.attemptTimeout = timeout
+	c = newClient(runtimeOver(hcpConfig.APIAddress(), hcpConfig.APITLSConfig(), tr))
 
 	loc, warnings, err := c.resolveDefaultLocation(ctx,
 		settingOrEnv(cfg.OrganizationID, envOrganizationID, os.LookupEnv),
@@ -96,7 +102,7 @@ func (c *Client) Location() Location { return c.location }
 // get a token source that checks the secret on every fetch and keeps tokens
 // in memory (see servicePrincipalTokens); other credential files (workload
 // identity) keep the SDK's own source.
-func newHCPConfig(creds credentials) (config.HCPConfig, oauth2.TokenSource, error) {
+func newHCPConfig(creds credentials, timeout time.Duration) (config.HCPConfig, oauth2.TokenSource, error) {
 	opts := []config.HCPConfigOption{
 		config.FromEnv(), config.WithoutBrowserLogin(),
 		// FromEnv takes HCP_ORGANIZATION_ID and HCP_PROJECT_ID as the SDK's
@@ -112,7 +118,7 @@ func newHCPConfig(creds credentials) (config.HCPConfig, oauth2.TokenSource, erro
 		if err != nil {
 			return nil, nil, err
 		}
-		tokens = servicePrincipalTokens(ep, creds.clientID, creds.clientSecret)
+		tokens = servicePrincipalTokens(ep, creds.clientID, creds.clientSecret, timeout)
 		// The credentials chosen replace any HCP_CLIENT_* FromEnv picked
 		// up, which the SDK would refuse when one of them is empty.
 		opts = append(opts, config.WithClientCredentials(creds.clientID, creds.clientSecret), config.WithTokenSource(tokens))
@@ -138,6 +144,10 @@ func newHCPConfig(creds credentials) (config.HCPConfig, oauth2.TokenSource, erro
 // configure time rather than on the first request. The SDK's token fetch
 // takes no context; waiting in a goroutine keeps cancellation prompt.
 func validateToken(ctx context.Context, tokens oauth2.TokenSource) error {
+	if c, ok := tokens.(contextTokenSource); ok {
+		_, err := c.TokenContext(ctx)
+		return err
+	}
 	done := make(chan error, 1)
 	go func() {
 		_, err := tokens.Token()
@@ -154,7 +164,12 @@ func validateToken(ctx context.Context, tokens oauth2.TokenSource) error {
 // credentialsErr explains a failed token fetch in one sentence.
 func credentialsErr(creds credentials, err error) error {
 	var retrieve *oauth2.RetrieveError
+	var timeout *timeoutError
 	switch {
+	case errors.As(err, &timeout):
+		return setupErr(creds, describe(nil, codes.DeadlineExceeded, "the HCP token endpoint%s did not answer within %s; raise request_timeout "+
+			"(or HCP_REQUEST_TIMEOUT) if it is only slow, or check HCP_AUTH_URL (https://host[:port]), HCP_AUTH_TLS and the network",
+			atHost(err), timeout.timeout))
 	case errors.As(err, &retrieve):
 		return setupErr(creds, describe(nil, codes.Unauthenticated, "HCP rejected the credentials from %s (%s); check the client ID and secret, "+
 			"and that the service principal still exists", creds.origin, retrieveReason(retrieve)))

@@ -62,7 +62,7 @@ func logResponse(ctx context.Context, req *http.Request, attempt int, elapsed ti
 }
 
 func logRetry(ctx context.Context, req *http.Request, attempt int, d retryDecision) {
-	tflog.SubsystemDebug(ctx, httpSubsystem, "Retrying HCP API request", map[string]any{
+	tflog.SubsystemWarn(ctx, httpSubsystem, "Retrying HCP API request", map[string]any{
 		"http_method": req.Method,
 		"http_path":   requestPath(req),
 		"attempt":     attempt,

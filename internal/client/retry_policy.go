@@ -25,6 +25,10 @@ type retryPolicy struct {
 	maxRetryAfter time.Duration
 	// jitter returns a random duration in [0, d); tests make it fixed.
 	jitter func(d time.Duration) time.Duration
+	// replayAll marks every request as safe to send twice whatever its
+	// method: true for the token endpoint, where a second POST only
+	// issues a second token.
+	replayAll bool
 }
 
 func defaultRetryPolicy() retryPolicy {
@@ -69,7 +73,7 @@ func outcomeOf(resp *http.Response, err error) outcome {
 // decide judges the outcome of attempt (1-based) of a request with method.
 // now is the time Retry-After dates are measured from.
 func (p retryPolicy) decide(attempt int, method string, out outcome, now time.Time) retryDecision {
-	reason, retryable, retryAfter := classifyOutcome(method, out, now)
+	reason, retryable, retryAfter := classifyOutcome(p.replayAll || replayable(method), out, now)
 	if !retryable || attempt >= p.maxAttempts {
 		return retryDecision{reason: reason}
 	}
@@ -87,8 +91,16 @@ func (p retryPolicy) decide(attempt int, method string, out outcome, now time.Ti
 }
 
 // classifyOutcome says why an attempt failed, whether sending it again is
-// safe, and the server's Retry-After (negative when it gave none).
-func classifyOutcome(method string, out outcome, now time.Time) (reason string, retryable bool, retryAfter time.Duration) {
+// safe, and the server's Retry-After (negative when it gave none). replay
+// says whether the request may be sent again when its outcome is unknown.
+//
+// Not retried, because the server may have acted on them: a POST, PATCH or
+// PUT whose connection broke after the request was written (a restarting
+// server closes connections that way), and any request after a 502 or 504.
+// An attempt that timed out is not retried either: a server that let it
+// run that long is unlikely to answer the next one sooner, and retrying
+// would multiply the bound the user set.
+func classifyOutcome(replay bool, out outcome, now time.Time) (reason string, retryable bool, retryAfter time.Duration) {
 	if err := out.err; err != nil {
 		switch {
 		case neverSent(err):
@@ -96,7 +108,7 @@ func classifyOutcome(method string, out outcome, now time.Time) (reason string, 
 			return "connection failed: " + err.Error(), true, -1
 		case connectionBroken(err):
 			// The server may have acted before the connection broke.
-			return "connection broken: " + err.Error(), replayable(method), -1
+			return "connection broken: " + err.Error(), replay, -1
 		default:
 			return err.Error(), false, -1
 		}
@@ -113,7 +125,7 @@ func classifyOutcome(method string, out outcome, now time.Time) (reason string, 
 		return reason, true, wait
 	case http.StatusBadGateway, http.StatusGatewayTimeout:
 		// A gateway answered; the service behind it may have acted.
-		return reason, replayable(method), -1
+		return reason, replay, -1
 	default:
 		return reason, false, -1
 	}

@@ -2,12 +2,18 @@ package client
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/hcp-sdk-go/config"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 	"google.golang.org/grpc/codes"
 
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp"
@@ -143,5 +149,125 @@ func TestLocalHCPShortWrongSecretLeavesTheServerMessageWhole(t *testing.T) {
 	}
 	if msg := MessageOf(err); !strings.Contains(msg, "wrong client secret") || strings.Contains(msg, "***") {
 		t.Errorf("error %q garbles the server's message", msg)
+	}
+}
+
+// tokenEndpointInFront serves the fake's routes behind a token endpoint
+// that answers the first failures token requests with tokenStep and the
+// others as the fake does, and points HCP_AUTH_URL at it.
+func tokenEndpointInFront(t *testing.T, f *fakeHCP, failures int, tokenStep http.HandlerFunc) *atomic.Int32 {
+	t.Helper()
+	var tokenCalls atomic.Int32
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/oauth2/token" && tokenCalls.Add(1) <= int32(failures) {
+			tokenStep(w, r)
+			return
+		}
+		f.serve(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	t.Setenv("HCP_AUTH_URL", srv.URL)
+	return &tokenCalls
+}
+
+// TestNewBoundsATokenEndpointThatNeverAnswers checks that a silent token
+// endpoint fails configure after the request timeout, with the setting to
+// raise, instead of holding the run.
+func TestNewBoundsATokenEndpointThatNeverAnswers(t *testing.T) {
+	f := newFakeHCP(t)
+	seedTwoOrgs(f)
+	f.setEnv(t)
+	t.Setenv("HCP_REQUEST_TIMEOUT", "300ms")
+	// golang.org/x/oauth2 tries a second way of sending the credentials
+	// after any failure of the first, so the endpoint stays silent twice.
+	tokenEndpointInFront(t, f, 2, func(_ http.ResponseWriter, r *http.Request) {
+		// Reading the body lets the server notice the client hanging up.
+		_, _ = io.Copy(io.Discard, r.Body)
+		<-r.Context().Done()
+	})
+
+	start := time.Now()
+	_, _, err := New(context.Background(), Config{ClientID: f.clientID, ClientSecret: f.clientSecret, ProjectID: projB})
+	if CodeOf(err) != codes.DeadlineExceeded {
+		t.Fatalf("New = %v, want DeadlineExceeded", err)
+	}
+	if elapsed := time.Since(start); elapsed > 10*time.Second {
+		t.Errorf("New took %v, want about one 300ms timeout", elapsed)
+	}
+	for _, want := range []string{"token endpoint", "300ms", "request_timeout", "HCP_AUTH_URL"} {
+		if !strings.Contains(MessageOf(err), want) {
+			t.Errorf("error %q does not contain %q", MessageOf(err), want)
+		}
+	}
+}
+
+// TestNewRetriesTheTokenEndpointAndLogsIt checks that an overloaded token
+// endpoint is retried like an API read, with a log line for the retry.
+func TestNewRetriesTheTokenEndpointAndLogsIt(t *testing.T) {
+	f := newFakeHCP(t)
+	seedTwoOrgs(f)
+	f.setEnv(t)
+	calls := tokenEndpointInFront(t, f, 1, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Retry-After", "0")
+		w.WriteHeader(http.StatusServiceUnavailable)
+	})
+	var out syncBuffer
+	ctx := tflogtest.RootLogger(context.Background(), &out)
+
+	if _, _, err := New(ctx, Config{ClientID: f.clientID, ClientSecret: f.clientSecret, ProjectID: projB}); err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	if got := calls.Load(); got != 2 {
+		t.Errorf("token requests = %d, want 2", got)
+	}
+	entries, err := tflogtest.MultilineJSONDecode(strings.NewReader(out.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sawRetry bool
+	for _, e := range entries {
+		if e["@message"] == "Retrying HCP API request" && e["http_path"] == "/oauth2/token" && e["@level"] == "warn" {
+			sawRetry = true
+		}
+	}
+	if !sawRetry {
+		t.Errorf("no warn-level retry line for /oauth2/token in the log:\n%s", out.String())
+	}
+	if strings.Contains(out.String(), f.clientSecret) {
+		t.Error("the log contains the client secret")
+	}
+}
+
+func TestRequestTimeout(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		configured time.Duration
+		env        map[string]string
+		want       time.Duration
+		wantErr    bool
+	}{
+		{name: "default", want: defaultRequestTimeout},
+		{name: "empty variable counts as unset", env: map[string]string{envRequestTimeout: ""}, want: defaultRequestTimeout},
+		{name: "from the environment", env: map[string]string{envRequestTimeout: "2m"}, want: 2 * time.Minute},
+		{name: "configured wins", configured: 5 * time.Second, env: map[string]string{envRequestTimeout: "2m"}, want: 5 * time.Second},
+		{name: "not a duration", env: map[string]string{envRequestTimeout: "30"}, wantErr: true},
+		{name: "negative", env: map[string]string{envRequestTimeout: "-1s"}, wantErr: true},
+		{name: "beyond the maximum", env: map[string]string{envRequestTimeout: "2h"}, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := requestTimeout(tt.configured, func(k string) (string, bool) { v, ok := tt.env[k]; return v, ok })
+			if tt.wantErr {
+				if err == nil || !strings.Contains(err.Error(), envRequestTimeout) {
+					t.Fatalf("err = %v, want one naming %s", err, envRequestTimeout)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Errorf("requestTimeout = %v, %v; want %v", got, err, tt.want)
+			}
+		})
 	}
 }

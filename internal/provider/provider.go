@@ -55,6 +55,7 @@ type providerModel struct {
 	CredentialFile types.String `tfsdk:"credential_file"`
 	ProjectID      types.String `tfsdk:"project_id"`
 	OrganizationID types.String `tfsdk:"organization_id"`
+	RequestTimeout types.String `tfsdk:"request_timeout"`
 }
 
 func (p *hcpPackerProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -101,6 +102,14 @@ func (p *hcpPackerProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				MarkdownDescription: "The HCP organization (a UUID). Defaults to `HCP_ORGANIZATION_ID`; without it, the " +
 					"organization is the parent of the project, or the only organization the credentials can see.",
 			},
+			"request_timeout": schema.StringAttribute{
+				Optional:   true,
+				Validators: []validator.String{requestTimeoutValidator{}},
+				MarkdownDescription: "How long one attempt of an HCP API or token request may take, from connecting to the " +
+					"end of the answer, as a duration such as `30s` or `2m` (at most `1h`). Defaults to " +
+					"`HCP_REQUEST_TIMEOUT`, else `30s`. An attempt that runs out of time fails the operation with an " +
+					"error naming the request; it is not retried.",
+			},
 		},
 	}
 }
@@ -138,6 +147,8 @@ func (p *hcpPackerProvider) Configure(ctx context.Context, req provider.Configur
 		return
 	}
 
+	// The validator has refused anything else; null leaves it to the client.
+	timeout, _ := time.ParseDuration(cfg.RequestTimeout.ValueString())
 	c, warnings, err := client.New(ctx, client.Config{
 		ClientID:       cfg.ClientID.ValueString(),
 		ClientSecret:   cfg.ClientSecret.ValueString(),
@@ -145,6 +156,7 @@ func (p *hcpPackerProvider) Configure(ctx context.Context, req provider.Configur
 		OrganizationID: cfg.OrganizationID.ValueString(),
 		ProjectID:      cfg.ProjectID.ValueString(),
 		SourceChannel:  "terraform-provider-hcppacker/" + p.version,
+		RequestTimeout: timeout,
 	})
 	for _, w := range warnings {
 		resp.Diagnostics.AddWarning("HCP Configuration Warning", w)
@@ -188,6 +200,7 @@ func unknownProviderSettings(cfg providerModel) []string {
 		"credential_file": cfg.CredentialFile,
 		"project_id":      cfg.ProjectID,
 		"organization_id": cfg.OrganizationID,
+		"request_timeout": cfg.RequestTimeout,
 	} {
 		if v.IsUnknown() {
 			unknown = append(unknown, name)

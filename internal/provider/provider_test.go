@@ -84,6 +84,11 @@ provider "hcppacker" {
 				PlanOnly:    true,
 				ExpectError: errorMatching("project_id", "HCP project id (a UUID)"),
 			},
+			{
+				Config:      `provider "hcppacker" { request_timeout = "30" }` + bucket,
+				PlanOnly:    true,
+				ExpectError: errorMatching("Invalid Request Timeout", "30s or 2m"),
+			},
 		},
 	})
 }

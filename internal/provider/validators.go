@@ -1,10 +1,15 @@
 package provider
 
 import (
+	"context"
+	"fmt"
 	"regexp"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/golden-image/terraform-provider-hcppacker/internal/client"
 )
 
 // slugPattern is HCP's rule for bucket and channel names: 3–36 letters,
@@ -34,4 +39,27 @@ func fingerprintValidators() []validator.String {
 // projectIDValidators check an HCP project id.
 func projectIDValidators() []validator.String {
 	return []validator.String{stringvalidator.RegexMatches(uuidPattern, "must be an HCP project id (a UUID)")}
+}
+
+// requestTimeoutValidator checks the provider's request_timeout: a Go
+// duration, positive and at most client.MaxRequestTimeout.
+type requestTimeoutValidator struct{}
+
+func (requestTimeoutValidator) Description(_ context.Context) string {
+	return fmt.Sprintf("must be a positive duration of at most %s, such as 30s or 2m", client.MaxRequestTimeout)
+}
+
+func (v requestTimeoutValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v requestTimeoutValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	d, err := time.ParseDuration(req.ConfigValue.ValueString())
+	if err != nil || d <= 0 || d > client.MaxRequestTimeout {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Request Timeout",
+			fmt.Sprintf("request_timeout %q %s.", req.ConfigValue.ValueString(), v.Description(ctx)))
+	}
 }
