@@ -176,8 +176,9 @@ func checkAPIAddress(address string) error {
 	return nil
 }
 
-// MaxRequestTimeout is the longest request timeout accepted: beyond it a
-// hung server would hold a run for longer than anyone waits for a plan.
+// MaxRequestTimeout is the longest request timeout accepted (the errors
+// that refuse a longer one say "1h"): beyond it a hung server would hold a
+// run for longer than anyone waits for a plan.
 const MaxRequestTimeout = time.Hour
 
 // requestTimeout returns the configured per-attempt timeout, else
@@ -193,7 +194,7 @@ func requestTimeout(configured time.Duration, env lookupEnv) (time.Duration, err
 	}
 	d, err := time.ParseDuration(v)
 	if err != nil || d <= 0 || d > MaxRequestTimeout {
-		return 0, fmt.Errorf("%s=%q is not a timeout: give a positive duration up to %s, such as 30s or 2m", envRequestTimeout, v, MaxRequestTimeout)
+		return 0, fmt.Errorf("%s=%q is not a timeout: give a positive duration of at most 1h, such as 30s or 2m", envRequestTimeout, v)
 	}
 	return d, nil
 }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -90,16 +89,14 @@ func (p *hcpPackerProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			"project_id": schema.StringAttribute{
 				Optional:   true,
 				Validators: projectIDValidators(),
-				MarkdownDescription: "The default HCP project (a UUID) of every resource and data source that does not " +
+				MarkdownDescription: "The default HCP project (a lower-case UUID) of every resource and data source that does not " +
 					"set its own `project_id`. Defaults to `HCP_PROJECT_ID`; without either, the oldest project of the " +
 					"credentials' only organization is used, with a warning when there are several.",
 			},
 			"organization_id": schema.StringAttribute{
-				Optional: true,
-				Validators: []validator.String{
-					stringvalidator.RegexMatches(uuidPattern, "must be an HCP organization id (a UUID)"),
-				},
-				MarkdownDescription: "The HCP organization (a UUID). Defaults to `HCP_ORGANIZATION_ID`; without it, the " +
+				Optional:   true,
+				Validators: organizationIDValidators(),
+				MarkdownDescription: "The HCP organization (a lower-case UUID). Defaults to `HCP_ORGANIZATION_ID`; without it, the " +
 					"organization is the parent of the project, or the only organization the credentials can see.",
 			},
 			"request_timeout": schema.StringAttribute{
