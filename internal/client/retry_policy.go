@@ -94,12 +94,19 @@ func (p retryPolicy) decide(attempt int, method string, out outcome, now time.Ti
 // safe, and the server's Retry-After (negative when it gave none). replay
 // says whether the request may be sent again when its outcome is unknown.
 //
+// Retried whatever the method: a dial error (no server saw the request), a
+// 429 or 503 (the server says it did not act). A reused connection that
+// failed before any byte of the request was written is resent by net/http
+// itself, given the request's GetBody.
+//
 // Not retried, because the server may have acted on them: a POST, PATCH or
 // PUT whose connection broke after the request was written (a restarting
-// server closes connections that way), and any request after a 502 or 504.
-// An attempt that timed out is not retried either: a server that let it
-// run that long is unlikely to answer the next one sooner, and retrying
-// would multiply the bound the user set.
+// server closes connections that way) or that got a gateway's 502 or 504.
+// The client's updates read such writes back and send them again only when
+// they had not been applied (see confirmWrite); creates fail. An attempt
+// that timed out is not retried either, whatever the method: a server that
+// let it run that long is unlikely to answer the next one sooner, and
+// retrying would multiply the bound the user set.
 func classifyOutcome(replay bool, out outcome, now time.Time) (reason string, retryable bool, retryAfter time.Duration) {
 	if err := out.err; err != nil {
 		switch {
