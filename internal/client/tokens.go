@@ -92,6 +92,11 @@ func servicePrincipalTokens(ep authEndpoint, clientID, clientSecret string, time
 			ClientSecret:   clientSecret,
 			TokenURL:       ep.tokenURL,
 			EndpointParams: url.Values{"audience": {config.APIAudienceID}},
+			// HCP documents the credentials as form fields. Left to
+			// guess, golang.org/x/oauth2 sends them as Basic auth first
+			// and again as form fields after any failure, which doubles
+			// every refusal and every timeout.
+			AuthStyle: oauth2.AuthStyleInParams,
 		},
 		http: &http.Client{Transport: &transport{
 			base:           newBaseTransport(ep.tls),
