@@ -272,3 +272,22 @@ func TestRequestTimeout(t *testing.T) {
 		})
 	}
 }
+
+// TestNewReadsAFormEncodedTokenRefusal checks that a token endpoint's
+// refusal reaches the user as OAuth2 states it, whatever its encoding: the
+// rewriting of foreign error bodies is for API answers only.
+func TestNewReadsAFormEncodedTokenRefusal(t *testing.T) {
+	f := newFakeHCP(t)
+	seedTwoOrgs(f)
+	f.setEnv(t)
+	tokenEndpointInFront(t, f, 1, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/x-www-form-urlencoded")
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = io.WriteString(w, "error=invalid_client&error_description=client+disabled")
+	})
+
+	_, _, err := New(context.Background(), Config{ClientID: f.clientID, ClientSecret: f.clientSecret, ProjectID: projB})
+	if CodeOf(err) != codes.Unauthenticated || !strings.Contains(MessageOf(err), "invalid_client: client disabled") {
+		t.Fatalf("New = %v; want the refusal with its OAuth2 error and description", err)
+	}
+}

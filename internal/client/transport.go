@@ -128,7 +128,11 @@ func (t *transport) attempt(ctx context.Context, req *http.Request, body func() 
 	}
 	var errorBody string
 	if resp.StatusCode >= 400 {
-		rewriteForeignErrorAnswer(resp)
+		// The token endpoint's refusals are OAuth2's own, which
+		// golang.org/x/oauth2 reads in JSON or form encoding.
+		if token != nil {
+			rewriteForeignErrorAnswer(resp)
+		}
 		errorBody = peekBody(resp)
 	}
 	logResponse(ctx, out, attempt, elapsed, resp, errorBody, nil)
