@@ -2,10 +2,17 @@ package client
 
 import (
 	"context"
+	"errors"
+	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
+
+	"google.golang.org/grpc/codes"
 )
 
 // hangUp closes the connection of a request without answering it, as a
@@ -171,5 +178,27 @@ func TestRevokeAndRestoreReadBackALostAnswer(t *testing.T) {
 				t.Errorf("server saw %d writes, want 1", patches)
 			}
 		})
+	}
+}
+
+func TestOutcomeUnknown(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"EOF after the request was sent", &url.Error{Op: "Patch", URL: "https://x", Err: io.EOF}, true},
+		{"an idle connection a shutdown closed", &url.Error{Op: "Patch", URL: "https://x", Err: errors.New("http: server closed idle connection")}, true},
+		{"a reset", &url.Error{Op: "Patch", URL: "https://x", Err: syscall.ECONNRESET}, true},
+		{"a refused connection never reached the server", &url.Error{Op: "Patch", URL: "https://x",
+			Err: &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}}, false},
+		{"a timeout", &url.Error{Op: "Patch", URL: "https://x", Err: &timeoutError{method: "PATCH", path: "/x", timeout: time.Second}}, false},
+		{"a token that could not be fetched", &tokenError{err: io.EOF}, false},
+		{"an answer", &Error{Op: "UpdateChannel", Code: codes.NotFound}, false},
+	} {
+		if got := outcomeUnknown(tt.err); got != tt.want {
+			t.Errorf("%s: outcomeUnknown = %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }

@@ -178,7 +178,24 @@ func connectionBroken(err error) bool {
 	return errors.Is(err, syscall.ECONNRESET) ||
 		errors.Is(err, syscall.EPIPE) ||
 		errors.Is(err, io.EOF) ||
-		errors.Is(err, io.ErrUnexpectedEOF)
+		errors.Is(err, io.ErrUnexpectedEOF) ||
+		closedByServer(err)
+}
+
+// closedByServerMessages are how net/http reports a connection the server
+// closed under a request it had sent; it exports no error value for them.
+// The first is HTTP/1.1's, when a server that shuts down closes an idle
+// connection just as a request goes out on it; the second HTTP/2's.
+var closedByServerMessages = []string{"http: server closed idle connection", "http2: client connection lost"}
+
+func closedByServer(err error) bool {
+	msg := err.Error()
+	for _, m := range closedByServerMessages {
+		if strings.Contains(msg, m) {
+			return true
+		}
+	}
+	return false
 }
 
 // parseRetryAfter reads a Retry-After header: delay-seconds or an HTTP date
