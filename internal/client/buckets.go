@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"maps"
 
 	packerservice "github.com/hashicorp/hcp-sdk-go/clients/cloud-packer-service/stable/2023-01-01/client/packer_service"
 	"github.com/hashicorp/hcp-sdk-go/clients/cloud-packer-service/stable/2023-01-01/models"
@@ -67,11 +68,17 @@ func (c *Client) UpdateBucket(ctx context.Context, loc Location, in BucketInput)
 			Description: in.Description,
 			Labels:      copyLabels(in.Labels),
 		})
-	resp, err := c.packer.PackerServiceUpdateBucket(params, nil)
-	if err != nil {
-		return nil, classify("UpdateBucket", err)
-	}
-	return bucketOrError("UpdateBucket", bucketFromModel(resp.GetPayload().Bucket, loc), in.Name)
+	b, err := confirmWrite(ctx, "UpdateBucket", func() (*Bucket, error) {
+		resp, err := c.packer.PackerServiceUpdateBucket(params, nil)
+		if err != nil {
+			return nil, err
+		}
+		return bucketOrError("UpdateBucket", bucketFromModel(resp.GetPayload().Bucket, loc), in.Name)
+	}, func() (*Bucket, bool, error) {
+		b, err := c.GetBucket(ctx, loc, in.Name)
+		return b, err == nil && b.Description == in.Description && maps.Equal(b.Labels, in.Labels), err
+	})
+	return b, classify("UpdateBucket", err)
 }
 
 func (c *Client) DeleteBucket(ctx context.Context, loc Location, name string) error {

@@ -86,11 +86,32 @@ func (c *Client) UpdateChannel(ctx context.Context, loc Location, bucket, name s
 	params := packerservice.NewPackerServiceUpdateChannelParamsWithContext(ctx).
 		WithLocationOrganizationID(loc.OrganizationID).WithLocationProjectID(loc.ProjectID).
 		WithBucketName(bucket).WithChannelName(name).WithBody(body)
-	resp, err := c.packer.PackerServiceUpdateChannel(params, nil)
-	if err != nil {
-		return nil, classify("UpdateChannel", err)
+	ch, err := confirmWrite(ctx, "UpdateChannel", func() (*Channel, error) {
+		resp, err := c.packer.PackerServiceUpdateChannel(params, nil)
+		if err != nil {
+			return nil, err
+		}
+		return channelOrError("UpdateChannel", channelFromModel(resp.GetPayload().Channel), bucket, name)
+	}, func() (*Channel, bool, error) {
+		ch, err := c.GetChannel(ctx, loc, bucket, name)
+		return ch, err == nil && in.shownBy(ch), err
+	})
+	return ch, classify("UpdateChannel", err)
+}
+
+// shownBy reports whether ch carries every change of the update.
+func (in ChannelUpdate) shownBy(ch *Channel) bool {
+	if in.Restricted != nil && ch.Restricted != *in.Restricted {
+		return false
 	}
-	return channelOrError("UpdateChannel", channelFromModel(resp.GetPayload().Channel), bucket, name)
+	if in.VersionFingerprint != nil {
+		assigned := ""
+		if ch.Version != nil {
+			assigned = ch.Version.Fingerprint
+		}
+		return assigned == *in.VersionFingerprint
+	}
+	return true
 }
 
 func (c *Client) DeleteChannel(ctx context.Context, loc Location, bucket, name string) error {

@@ -59,7 +59,12 @@ func classify(op string, err error) error {
 	}
 
 	var tokenErr *tokenError
+	var timeout *timeoutError
 	switch {
+	case errors.As(err, &timeout):
+		return &Error{Op: op, Code: codes.DeadlineExceeded, unreachable: true,
+			Message: fmt.Sprintf("the HCP API%s did not answer %s %s within %s; raise request_timeout (or HCP_REQUEST_TIMEOUT) "+
+				"if it is only slow, or check HCP_API_ADDRESS and the network", atHost(err), timeout.method, timeout.path, timeout.timeout)}
 	case errors.Is(err, context.Canceled):
 		return &Error{Op: op, Code: codes.Canceled, Message: "the request was cancelled: " + err.Error()}
 	case errors.Is(err, context.DeadlineExceeded):
@@ -67,10 +72,26 @@ func classify(op string, err error) error {
 	case errors.As(err, &tokenErr):
 		return &Error{Op: op, Code: codes.Unauthenticated, Message: tokenErr.Error()}
 	case isNetworkError(err):
-		return &Error{Op: op, Code: codes.Unavailable, Message: "could not reach HCP: " + err.Error()}
+		return &Error{Op: op, Code: codes.Unavailable, unreachable: true,
+			Message: fmt.Sprintf("could not reach the HCP API%s: %s; check HCP_API_ADDRESS (host:port), HCP_API_TLS and the network",
+				atHost(err), err)}
 	default:
 		return &Error{Op: op, Code: codes.Unknown, Message: err.Error()}
 	}
+}
+
+// atHost names the host a failed request went to, " at host:port", or
+// nothing when err does not say.
+func atHost(err error) string {
+	var urlErr *url.Error
+	if !errors.As(err, &urlErr) {
+		return ""
+	}
+	u, perr := url.Parse(urlErr.URL)
+	if perr != nil || u.Host == "" {
+		return ""
+	}
+	return " at " + u.Host
 }
 
 // isNetworkError reports whether err comes from the connection rather than

@@ -64,8 +64,8 @@ func TestClassify(t *testing.T) {
 		{"wrapped SDK error", fmt.Errorf("outer: %w", getBucket(403, status(7, "nope"))), codes.PermissionDenied, 403, "nope"},
 		{"cancelled", &url.Error{Op: "Get", URL: "https://x", Err: context.Canceled}, codes.Canceled, 0, "cancelled"},
 		{"deadline", &url.Error{Op: "Get", URL: "https://x", Err: context.DeadlineExceeded}, codes.DeadlineExceeded, 0, "timed out"},
-		{"connection refused", &url.Error{Op: "Get", URL: "https://x", Err: &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}}, codes.Unavailable, 0, "could not reach HCP"},
-		{"connection closed", io.ErrUnexpectedEOF, codes.Unavailable, 0, "could not reach HCP"},
+		{"connection refused", &url.Error{Op: "Get", URL: "https://x", Err: &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}}, codes.Unavailable, 0, "could not reach the HCP API"},
+		{"connection closed", io.ErrUnexpectedEOF, codes.Unavailable, 0, "could not reach the HCP API"},
 		{"token", &tokenError{err: errors.New("expired")}, codes.Unauthenticated, 0, "access token"},
 		{"anything else", errors.New("json: cannot unmarshal"), codes.Unknown, 0, "json"},
 	}

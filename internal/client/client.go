@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	httptransport "github.com/go-openapi/runtime/client"
 	"github.com/go-openapi/strfmt"
@@ -14,6 +15,7 @@ import (
 	organizationservice "github.com/hashicorp/hcp-sdk-go/clients/cloud-resource-manager/stable/2019-12-10/client/organization_service"
 	projectservice "github.com/hashicorp/hcp-sdk-go/clients/cloud-resource-manager/stable/2019-12-10/client/project_service"
 	"github.com/hashicorp/hcp-sdk-go/config"
+	"github.com/hashicorp/hcp-sdk-go/profile"
 	"golang.org/x/oauth2"
 	"google.golang.org/grpc/codes"
 )
@@ -46,16 +48,24 @@ func New(ctx context.Context, cfg Config) (c *Client, warnings []string, err err
 		return nil, nil, setupErr(creds, describe(nil, codes.InvalidArgument, "%s", err))
 	}
 
-	hcpConfig, tokens, err := newHCPConfig(creds)
+	timeout, err := requestTimeout(cfg.RequestTimeout, os.LookupEnv)
+	if err != nil {
+		return nil, nil, setupErr(creds, describe(nil, codes.InvalidArgument, "%s", err))
+	}
+	hcpConfig, tokens, err := newHCPConfig(creds, timeout)
 	if err != nil {
 		return nil, nil, setupErr(creds, describe(nil, codes.InvalidArgument, "invalid HCP client configuration: %s; check the HCP_* environment variables", err))
+	}
+	if err := checkAPIAddress(hcpConfig.APIAddress()); err != nil {
+		return nil, nil, setupErr(creds, describe(nil, codes.InvalidArgument, "%s", err))
 	}
 	if err := validateToken(ctx, tokens); err != nil {
 		return nil, nil, credentialsErr(creds, err)
 	}
 
-	c = newClient(newRuntime(hcpConfig.APIAddress(), hcpConfig.APITLSConfig(), tokens,
-		sourceChannelHeader(cfg.SourceChannel), creds.clientSecret))
+	tr := newTransport(hcpConfig.APITLSConfig(), tokens, sourceChannelHeader(cfg.SourceChannel), creds.clientSecret)
+	tr.attemptTimeout = timeout
+	c = newClient(runtimeOver(hcpConfig.APIAddress(), hcpConfig.APITLSConfig(), tr))
 
 	loc, warnings, err := c.resolveDefaultLocation(ctx,
 		settingOrEnv(cfg.OrganizationID, envOrganizationID, os.LookupEnv),
@@ -92,16 +102,26 @@ func (c *Client) Location() Location { return c.location }
 // get a token source that checks the secret on every fetch and keeps tokens
 // in memory (see servicePrincipalTokens); other credential files (workload
 // identity) keep the SDK's own source.
-func newHCPConfig(creds credentials) (config.HCPConfig, oauth2.TokenSource, error) {
-	opts := []config.HCPConfigOption{config.FromEnv(), config.WithoutBrowserLogin()}
+func newHCPConfig(creds credentials, timeout time.Duration) (config.HCPConfig, oauth2.TokenSource, error) {
+	opts := []config.HCPConfigOption{
+		config.FromEnv(), config.WithoutBrowserLogin(),
+		// FromEnv takes HCP_ORGANIZATION_ID and HCP_PROJECT_ID as the SDK's
+		// user profile whenever both are set, and refuses the pair when one
+		// is empty, as CI systems leave unused variables. The provider
+		// resolves its organization and project itself (an empty variable
+		// counts as unset there) and never reads the profile.
+		config.WithProfile(&profile.UserProfile{}),
+	}
 	var tokens oauth2.TokenSource
 	if creds.clientID != "" && creds.clientSecret != "" {
 		ep, err := authEndpointFromEnv(os.LookupEnv)
 		if err != nil {
 			return nil, nil, err
 		}
-		tokens = servicePrincipalTokens(ep, creds.clientID, creds.clientSecret)
-		opts = append(opts, config.WithTokenSource(tokens))
+		tokens = servicePrincipalTokens(ep, creds.clientID, creds.clientSecret, timeout)
+		// The credentials chosen replace any HCP_CLIENT_* FromEnv picked
+		// up, which the SDK would refuse when one of them is empty.
+		opts = append(opts, config.WithClientCredentials(creds.clientID, creds.clientSecret), config.WithTokenSource(tokens))
 	} else {
 		// Clear any HCP_CLIENT_* picked up by FromEnv: the SDK would
 		// prefer them over the credential file the configuration names.
@@ -124,6 +144,10 @@ func newHCPConfig(creds credentials) (config.HCPConfig, oauth2.TokenSource, erro
 // configure time rather than on the first request. The SDK's token fetch
 // takes no context; waiting in a goroutine keeps cancellation prompt.
 func validateToken(ctx context.Context, tokens oauth2.TokenSource) error {
+	if c, ok := tokens.(contextTokenSource); ok {
+		_, err := c.TokenContext(ctx)
+		return err
+	}
 	done := make(chan error, 1)
 	go func() {
 		_, err := tokens.Token()
@@ -140,15 +164,20 @@ func validateToken(ctx context.Context, tokens oauth2.TokenSource) error {
 // credentialsErr explains a failed token fetch in one sentence.
 func credentialsErr(creds credentials, err error) error {
 	var retrieve *oauth2.RetrieveError
+	var timeout *timeoutError
 	switch {
+	case errors.As(err, &timeout):
+		return setupErr(creds, describe(nil, codes.DeadlineExceeded, "the HCP token endpoint%s did not answer within %s; raise request_timeout "+
+			"(or HCP_REQUEST_TIMEOUT) if it is only slow, or check HCP_AUTH_URL (https://host[:port]), HCP_AUTH_TLS and the network",
+			atHost(err), timeout.timeout))
 	case errors.As(err, &retrieve):
 		return setupErr(creds, describe(nil, codes.Unauthenticated, "HCP rejected the credentials from %s (%s); check the client ID and secret, "+
 			"and that the service principal still exists", creds.origin, retrieveReason(retrieve)))
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return setupErr(creds, describe(nil, codeOfContextErr(err), "validating the HCP credentials was interrupted: %s", err))
 	default:
-		return setupErr(creds, describe(nil, codes.Unavailable, "could not obtain an HCP access token with the credentials from %s: %s; "+
-			"check HCP_AUTH_URL, HCP_AUTH_TLS and the network", creds.origin, err))
+		return setupErr(creds, describe(nil, codes.Unavailable, "could not obtain an HCP access token%s with the credentials from %s: %s; "+
+			"check HCP_AUTH_URL (https://host[:port]), HCP_AUTH_TLS and the network", atHost(err), creds.origin, err))
 	}
 }
 
@@ -171,10 +200,17 @@ func retrieveReason(e *oauth2.RetrieveError) string {
 // the user, and its Op, Code and HTTP status come from cause when an API
 // answer caused it, so that MessageOf shows the sentence and CodeOf,
 // IsPermissionDenied and friends still see the API's verdict.
+//
+// A cause that never reached the API is returned as it is: its message
+// names the address and the variables that set it, and advice about the
+// project or organization the call was for would mislead.
 func describe(cause error, code codes.Code, format string, args ...any) *Error {
-	e := &Error{Op: "Configure", Code: code, Message: fmt.Sprintf(format, args...)}
 	var api *Error
-	if errors.As(cause, &api) {
+	if errors.As(cause, &api) && api.unreachable {
+		return api
+	}
+	e := &Error{Op: "Configure", Code: code, Message: fmt.Sprintf(format, args...)}
+	if api != nil {
 		e.Op, e.Code, e.HTTPStatus = api.Op, api.Code, api.HTTPStatus
 	}
 	return e
@@ -194,12 +230,31 @@ func codeOfContextErr(err error) codes.Code {
 	return codes.Canceled
 }
 
-// redact replaces every occurrence of the secrets in s.
+// redact replaces every occurrence of the maskable secrets in s.
 func redact(s string, secrets ...string) string {
-	for _, secret := range secrets {
-		if secret != "" {
-			s = strings.ReplaceAll(s, secret, "***")
-		}
+	for _, secret := range maskable(secrets) {
+		s = strings.ReplaceAll(s, secret, "***")
 	}
 	return s
+}
+
+// minMaskedSecretLength is the shortest secret masked wherever it occurs in
+// text. Masks match substrings, so a short value such as "wrong" or
+// "secret" would blank those words out of every message (turning "wrong
+// client secret" into "*** client secret") while hiding nothing worth
+// hiding: HCP issues client secrets and tokens far longer than this, and a
+// value this short is refused by HCP anyway. The provider itself never
+// writes a secret into a message or log line; masking guards against a
+// server that echoes one.
+const minMaskedSecretLength = 16
+
+// maskable returns the secrets long enough to mask as substrings.
+func maskable(secrets []string) []string {
+	var out []string
+	for _, s := range secrets {
+		if len(s) >= minMaskedSecretLength {
+			out = append(out, s)
+		}
+	}
+	return out
 }

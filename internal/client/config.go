@@ -3,15 +3,19 @@ package client
 import (
 	"errors"
 	"fmt"
+	"net"
 	"os"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/hashicorp/hcp-sdk-go/auth"
 )
 
 // Config is the provider configuration; each empty field falls back to its
 // HCP_* environment variable (HCP_CLIENT_ID, HCP_CLIENT_SECRET, HCP_CRED_FILE,
-// HCP_ORGANIZATION_ID, HCP_PROJECT_ID). HCP_API_ADDRESS, HCP_AUTH_URL,
-// HCP_API_TLS, HCP_AUTH_TLS etc. work as in hcp-sdk-go.
+// HCP_ORGANIZATION_ID, HCP_PROJECT_ID, HCP_REQUEST_TIMEOUT). HCP_API_ADDRESS,
+// HCP_AUTH_URL, HCP_API_TLS, HCP_AUTH_TLS etc. work as in hcp-sdk-go.
 type Config struct {
 	ClientID       string
 	ClientSecret   string // secret: never logged, never in an error
@@ -19,6 +23,9 @@ type Config struct {
 	OrganizationID string
 	ProjectID      string
 	SourceChannel  string // e.g. "terraform-provider-hcppacker/0.1.0", sent in X-HCP-Source-Channel
+	// RequestTimeout bounds each attempt of an API or token request; zero
+	// falls back to HCP_REQUEST_TIMEOUT, then to 30 seconds.
+	RequestTimeout time.Duration
 }
 
 // Environment variables the provider reads itself. The SDK reads the
@@ -29,6 +36,7 @@ const (
 	envCredentialFile = "HCP_CRED_FILE"
 	envOrganizationID = "HCP_ORGANIZATION_ID"
 	envProjectID      = "HCP_PROJECT_ID"
+	envRequestTimeout = "HCP_REQUEST_TIMEOUT"
 )
 
 // defaultSourceChannel identifies this provider to HCP when the caller does
@@ -146,4 +154,47 @@ func firstNonEmpty(values ...string) string {
 		}
 	}
 	return ""
+}
+
+// envAPIAddress is the SDK's variable for the API's address.
+const envAPIAddress = "HCP_API_ADDRESS"
+
+// checkAPIAddress refuses an API address that is not host or host:port.
+// The SDK takes HCP_API_ADDRESS as it is and builds URLs from it, so a URL
+// given there ("https://localhost:8443") fails only after every retry of
+// the first request, as a request to host "https:".
+func checkAPIAddress(address string) error {
+	host, port := address, ""
+	if h, p, err := net.SplitHostPort(address); err == nil {
+		host, port = h, p
+	}
+	n, portErr := strconv.Atoi(port)
+	if host == "" || strings.ContainsAny(address, "/?#@ ") || (port != "" && (portErr != nil || n < 1 || n > 65535)) {
+		return fmt.Errorf("%s=%q is not an address: give host:port without a scheme or path, such as api.cloud.hashicorp.com:443 "+
+			"or 127.0.0.1:8443 (HCP_API_TLS=disabled selects plain HTTP)", envAPIAddress, address)
+	}
+	return nil
+}
+
+// MaxRequestTimeout is the longest request timeout accepted (the errors
+// that refuse a longer one say "1h"): beyond it a hung server would hold a
+// run for longer than anyone waits for a plan.
+const MaxRequestTimeout = time.Hour
+
+// requestTimeout returns the configured per-attempt timeout, else
+// HCP_REQUEST_TIMEOUT's (a Go duration such as "30s" or "2m"; empty counts
+// as unset), else the default.
+func requestTimeout(configured time.Duration, env lookupEnv) (time.Duration, error) {
+	if configured > 0 {
+		return configured, nil
+	}
+	v, _ := env(envRequestTimeout)
+	if v == "" {
+		return defaultRequestTimeout, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 || d > MaxRequestTimeout {
+		return 0, fmt.Errorf("%s=%q is not a timeout: give a positive duration of at most 1h, such as 30s or 2m", envRequestTimeout, v)
+	}
+	return d, nil
 }

@@ -67,7 +67,27 @@ func TestChooseCredentials(t *testing.T) {
 
 func TestRedact(t *testing.T) {
 	t.Parallel()
-	if got := redact("a s3cr3t b s3cr3t", "s3cr3t", ""); got != "a *** b ***" {
+	const secret = "s3cr3t-0123456789abcdef"
+	if got := redact("a "+secret+" b "+secret, secret, ""); got != "a *** b ***" {
 		t.Errorf("redact = %q", got)
+	}
+	// A secret too short to be one HCP issues is not masked as a word.
+	if got := redact("wrong client secret", "wrong"); got != "wrong client secret" {
+		t.Errorf("redact of a short secret = %q", got)
+	}
+}
+
+func TestCheckAPIAddress(t *testing.T) {
+	t.Parallel()
+	for _, ok := range []string{"api.cloud.hashicorp.com:443", "127.0.0.1:8443", "localhost", "[::1]:8443"} {
+		if err := checkAPIAddress(ok); err != nil {
+			t.Errorf("checkAPIAddress(%q) = %v, want nil", ok, err)
+		}
+	}
+	for _, bad := range []string{"https://127.0.0.1:8443", "http://localhost", "127.0.0.1:8443/", "localhost:http", "localhost:0", ":8443", ""} {
+		err := checkAPIAddress(bad)
+		if err == nil || !strings.Contains(err.Error(), "HCP_API_ADDRESS") || !strings.Contains(err.Error(), "host:port") {
+			t.Errorf("checkAPIAddress(%q) = %v, want an error naming HCP_API_ADDRESS and host:port", bad, err)
+		}
 	}
 }

@@ -14,6 +14,10 @@ type Error struct {
 	HTTPStatus int        // the HTTP status of the answer
 	Code       codes.Code // the gRPC code of the answer
 	Message    string     // the API's own message
+
+	// unreachable marks a request that got no answer at all: the API's
+	// address or the network is at fault, not the object asked for.
+	unreachable bool
 }
 
 func (e *Error) Error() string {

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"io"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -450,5 +451,64 @@ func BenchmarkLocalHCPGetChannelTraceLogged(b *testing.B) {
 		if _, err := c.GetChannel(ctx, c.Location(), "bench", LatestChannel); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestLocalHCPWritesSurviveARestart stops localhcp under a client and
+// starts it again on the same address and data: the client's pooled
+// connections die with the first server, and a write sent while no server
+// listens is retried until the second one answers.
+func TestLocalHCPWritesSurviveARestart(t *testing.T) {
+	dir := t.TempDir()
+	first, err := localhcp.Start(localhcp.Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	useEnv(t, first.Env("contributor"))
+	var logs syncBuffer
+	ctx := tflogtest.RootLogger(context.Background(), &logs)
+	c, _, err := New(ctx, Config{})
+	if err != nil {
+		_ = first.Close()
+		t.Fatal(err)
+	}
+	loc := c.Location()
+	if _, err := c.CreateBucket(ctx, loc, BucketInput{Name: "restart"}); err != nil {
+		_ = first.Close()
+		t.Fatal(err)
+	}
+	if _, err := c.CreateChannel(ctx, loc, "restart", ChannelInput{Name: "dev"}); err != nil {
+		_ = first.Close()
+		t.Fatal(err)
+	}
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	restricted := true
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.UpdateChannel(ctx, loc, "restart", "dev", ChannelUpdate{Restricted: &restricted})
+		done <- err
+	}()
+	// Start the second server once the write has been refused at least once.
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(logs.String(), "Retrying HCP API request") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the write was never retried; the log:\n%s", logs.String())
+		}
+		runtime.Gosched()
+	}
+	startLocalHCP(t, localhcp.Options{DataDir: dir, Addr: first.Addr()})
+	if err := <-done; err != nil {
+		t.Fatalf("UpdateChannel across the restart: %v", err)
+	}
+
+	ch, err := c.GetChannel(ctx, loc, "restart", "dev")
+	if err != nil || !ch.Restricted {
+		t.Fatalf("after the restart the channel is %+v, %v; want it restricted", ch, err)
+	}
+	if _, err := c.UpdateBucket(ctx, loc, BucketInput{Name: "restart", Description: "after"}); err != nil {
+		t.Fatalf("UpdateBucket on the restarted server: %v", err)
 	}
 }

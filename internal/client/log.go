@@ -23,12 +23,7 @@ const maxLoggedBody = 1024
 // that logger and of the root logger. Masks live in the context, so they are
 // set here on every request rather than once at configure time.
 func httpLogContext(ctx context.Context, secrets ...string) context.Context {
-	masks := make([]string, 0, len(secrets))
-	for _, s := range secrets {
-		if s != "" {
-			masks = append(masks, s)
-		}
-	}
+	masks := maskable(secrets)
 	ctx = tflog.NewSubsystem(ctx, httpSubsystem, tflog.WithLevelFromEnv(httpSubsystemLevel))
 	ctx = tflog.SubsystemMaskFieldValuesWithFieldKeys(ctx, httpSubsystem, "Authorization", "authorization")
 	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "Authorization", "authorization")
@@ -67,7 +62,7 @@ func logResponse(ctx context.Context, req *http.Request, attempt int, elapsed ti
 }
 
 func logRetry(ctx context.Context, req *http.Request, attempt int, d retryDecision) {
-	tflog.SubsystemDebug(ctx, httpSubsystem, "Retrying HCP API request", map[string]any{
+	tflog.SubsystemWarn(ctx, httpSubsystem, "Retrying HCP API request", map[string]any{
 		"http_method": req.Method,
 		"http_path":   requestPath(req),
 		"attempt":     attempt,

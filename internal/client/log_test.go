@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 )
 
@@ -90,6 +91,26 @@ func TestLogsMaskSecretsAndTokens(t *testing.T) {
 	}
 	if !sawRetry || !sawStatus {
 		t.Errorf("missing the retry or the final answer with its method, status and attempt:\n%s", logs)
+	}
+}
+
+// TestLogMasksValuesNotWords checks that a secret short enough to be an
+// ordinary word (a placeholder like "wrong") does not blank that word out
+// of the log, while a real secret is still masked.
+func TestLogMasksValuesNotWords(t *testing.T) {
+	t.Parallel()
+	const realSecret = "a-long-generated-secret-0123456789"
+	var out syncBuffer
+	ctx := httpLogContext(tflogtest.RootLogger(context.Background(), &out), "wrong", realSecret)
+	tflog.SubsystemDebug(ctx, httpSubsystem, "HCP API request failed", map[string]any{
+		"http_error_body": "wrong client secret; you sent " + realSecret,
+	})
+	logs := out.String()
+	if !strings.Contains(logs, "wrong client secret") {
+		t.Errorf("the log garbles the word that spells the short secret:\n%s", logs)
+	}
+	if strings.Contains(logs, realSecret) || !strings.Contains(logs, "you sent ***") {
+		t.Errorf("the log does not mask the real secret:\n%s", logs)
 	}
 }
 

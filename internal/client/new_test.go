@@ -3,6 +3,8 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -70,6 +72,30 @@ func TestNewResolvesTheDefaultLocation(t *testing.T) {
 		{
 			name: "organization given without a project skips the organization listing",
 			cfg:  Config{OrganizationID: orgB},
+			want: Location{OrganizationID: orgB, ProjectID: projB},
+		},
+		{
+			name: "empty HCP_PROJECT_ID counts as unset",
+			cfg:  Config{ProjectID: projB},
+			env:  map[string]string{"HCP_PROJECT_ID": "", "HCP_ORGANIZATION_ID": orgB},
+			want: Location{OrganizationID: orgB, ProjectID: projB},
+		},
+		{
+			name: "empty HCP_ORGANIZATION_ID counts as unset",
+			cfg:  Config{ProjectID: projB},
+			env:  map[string]string{"HCP_PROJECT_ID": projB, "HCP_ORGANIZATION_ID": ""},
+			want: Location{OrganizationID: orgB, ProjectID: projB},
+		},
+		{
+			name: "both empty count as unset",
+			orgs: []fakeOrg{{ID: orgB}},
+			env:  map[string]string{"HCP_PROJECT_ID": "", "HCP_ORGANIZATION_ID": ""},
+			want: Location{OrganizationID: orgB, ProjectID: projB},
+		},
+		{
+			name: "an empty HCP_CLIENT_ID beside configured credentials",
+			cfg:  Config{ProjectID: projB},
+			env:  map[string]string{"HCP_CLIENT_ID": "", "HCP_CLIENT_SECRET": "unused"},
 			want: Location{OrganizationID: orgB, ProjectID: projB},
 		},
 	}
@@ -318,5 +344,53 @@ func TestResolveLocationCachesOtherProjects(t *testing.T) {
 	_, err := c.ResolveLocation(ctx, projGone)
 	if !IsNotFound(err) {
 		t.Errorf("ResolveLocation(missing project) = %v, want NotFound", err)
+	}
+}
+
+// TestNewRefusesAnAPIAddressWithAScheme checks that a URL in
+// HCP_API_ADDRESS is refused before any request, with the shape expected.
+func TestNewRefusesAnAPIAddressWithAScheme(t *testing.T) {
+	f := newFakeHCP(t)
+	seedTwoOrgs(f)
+	f.setEnv(t)
+	t.Setenv("HCP_API_ADDRESS", "https://"+f.address())
+
+	_, _, err := New(context.Background(), Config{ClientID: f.clientID, ClientSecret: f.clientSecret, ProjectID: projB})
+	if CodeOf(err) != codes.InvalidArgument {
+		t.Fatalf("New = %v, want InvalidArgument", err)
+	}
+	if msg := MessageOf(err); !strings.Contains(msg, "HCP_API_ADDRESS") || !strings.Contains(msg, "host:port") {
+		t.Errorf("error %q does not say HCP_API_ADDRESS takes host:port", msg)
+	}
+	if got := f.recorded(); len(got) != 0 {
+		t.Errorf("New sent %d API requests before refusing the address", len(got))
+	}
+}
+
+// TestNewNamesTheUnreachableAPIAddress checks that an API that cannot be
+// reached is reported with its address and the variables that set it, not
+// as a problem of the project the first call was for. The API address
+// points at a plain HTTP server while HCP_API_TLS asks for TLS.
+func TestNewNamesTheUnreachableAPIAddress(t *testing.T) {
+	f := newFakeHCP(t)
+	seedTwoOrgs(f)
+	f.setEnv(t)
+	plain := httptest.NewServer(http.NotFoundHandler())
+	t.Cleanup(plain.Close)
+	addr := strings.TrimPrefix(plain.URL, "http://")
+	t.Setenv("HCP_API_ADDRESS", addr)
+
+	_, _, err := New(context.Background(), Config{ClientID: f.clientID, ClientSecret: f.clientSecret, ProjectID: projB})
+	if CodeOf(err) != codes.Unavailable {
+		t.Fatalf("New = %v, want Unavailable", err)
+	}
+	msg := MessageOf(err)
+	for _, want := range []string{addr, "HCP_API_ADDRESS", "HCP_API_TLS"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q does not name %s", msg, want)
+		}
+	}
+	if strings.Contains(msg, "could not read HCP project") || strings.Contains(msg, "project_id") {
+		t.Errorf("error %q blames the project", msg)
 	}
 }

@@ -25,6 +25,10 @@ type retryPolicy struct {
 	maxRetryAfter time.Duration
 	// jitter returns a random duration in [0, d); tests make it fixed.
 	jitter func(d time.Duration) time.Duration
+	// replayAll marks every request as safe to send twice whatever its
+	// method: true for the token endpoint, where a second POST only
+	// issues a second token.
+	replayAll bool
 }
 
 func defaultRetryPolicy() retryPolicy {
@@ -69,7 +73,7 @@ func outcomeOf(resp *http.Response, err error) outcome {
 // decide judges the outcome of attempt (1-based) of a request with method.
 // now is the time Retry-After dates are measured from.
 func (p retryPolicy) decide(attempt int, method string, out outcome, now time.Time) retryDecision {
-	reason, retryable, retryAfter := classifyOutcome(method, out, now)
+	reason, retryable, retryAfter := classifyOutcome(p.replayAll || replayable(method), out, now)
 	if !retryable || attempt >= p.maxAttempts {
 		return retryDecision{reason: reason}
 	}
@@ -87,8 +91,23 @@ func (p retryPolicy) decide(attempt int, method string, out outcome, now time.Ti
 }
 
 // classifyOutcome says why an attempt failed, whether sending it again is
-// safe, and the server's Retry-After (negative when it gave none).
-func classifyOutcome(method string, out outcome, now time.Time) (reason string, retryable bool, retryAfter time.Duration) {
+// safe, and the server's Retry-After (negative when it gave none). replay
+// says whether the request may be sent again when its outcome is unknown.
+//
+// Retried whatever the method: a dial error (no server saw the request), a
+// 429 or 503 (the server says it did not act). A reused connection that
+// failed before any byte of the request was written is resent by net/http
+// itself, given the request's GetBody.
+//
+// Not retried, because the server may have acted on them: a POST, PATCH or
+// PUT whose connection broke after the request was written (a restarting
+// server closes connections that way) or that got a gateway's 502 or 504.
+// The client's updates read such writes back and send them again only when
+// they had not been applied (see confirmWrite); creates fail. An attempt
+// that timed out is not retried either, whatever the method: a server that
+// let it run that long is unlikely to answer the next one sooner, and
+// retrying would multiply the bound the user set.
+func classifyOutcome(replay bool, out outcome, now time.Time) (reason string, retryable bool, retryAfter time.Duration) {
 	if err := out.err; err != nil {
 		switch {
 		case neverSent(err):
@@ -96,7 +115,7 @@ func classifyOutcome(method string, out outcome, now time.Time) (reason string, 
 			return "connection failed: " + err.Error(), true, -1
 		case connectionBroken(err):
 			// The server may have acted before the connection broke.
-			return "connection broken: " + err.Error(), replayable(method), -1
+			return "connection broken: " + err.Error(), replay, -1
 		default:
 			return err.Error(), false, -1
 		}
@@ -113,7 +132,7 @@ func classifyOutcome(method string, out outcome, now time.Time) (reason string, 
 		return reason, true, wait
 	case http.StatusBadGateway, http.StatusGatewayTimeout:
 		// A gateway answered; the service behind it may have acted.
-		return reason, replayable(method), -1
+		return reason, replay, -1
 	default:
 		return reason, false, -1
 	}
@@ -159,7 +178,24 @@ func connectionBroken(err error) bool {
 	return errors.Is(err, syscall.ECONNRESET) ||
 		errors.Is(err, syscall.EPIPE) ||
 		errors.Is(err, io.EOF) ||
-		errors.Is(err, io.ErrUnexpectedEOF)
+		errors.Is(err, io.ErrUnexpectedEOF) ||
+		closedByServer(err)
+}
+
+// closedByServerMessages are how net/http reports a connection the server
+// closed under a request it had sent; it exports no error value for them.
+// The first is HTTP/1.1's, when a server that shuts down closes an idle
+// connection just as a request goes out on it; the second HTTP/2's.
+var closedByServerMessages = []string{"http: server closed idle connection", "http2: client connection lost"}
+
+func closedByServer(err error) bool {
+	msg := err.Error()
+	for _, m := range closedByServerMessages {
+		if strings.Contains(msg, m) {
+			return true
+		}
+	}
+	return false
 }
 
 // parseRetryAfter reads a Retry-After header: delay-seconds or an HTTP date

@@ -63,6 +63,7 @@ func TestRetryPolicyDecide(t *testing.T) {
 	dialErr := &url.Error{Op: "Post", URL: "https://x", Err: &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}}
 	resetErr := &url.Error{Op: "Post", URL: "https://x", Err: &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}}
 	eofErr := &url.Error{Op: "Get", URL: "https://x", Err: io.EOF}
+	closedIdleErr := &url.Error{Op: "Patch", URL: "https://x", Err: errors.New("http: server closed idle connection")}
 
 	tests := []struct {
 		name      string
@@ -92,6 +93,8 @@ func TestRetryPolicyDecide(t *testing.T) {
 		{"a reset retries a GET", 1, "GET", outcome{err: resetErr}, true, 50 * time.Millisecond},
 		{"a reset does not retry a POST", 1, "POST", outcome{err: resetErr}, false, 0},
 		{"a closed connection retries a GET", 1, "GET", outcome{err: eofErr}, true, 50 * time.Millisecond},
+		{"an idle connection closed by a shutdown retries a GET", 1, "GET", outcome{err: closedIdleErr}, true, 50 * time.Millisecond},
+		{"an idle connection closed by a shutdown does not resend a PATCH", 1, "PATCH", outcome{err: closedIdleErr}, false, 0},
 		{"other errors are final", 1, "GET", outcome{err: errors.New("x509: certificate signed by unknown authority")}, false, 0},
 	}
 	for _, tt := range tests {

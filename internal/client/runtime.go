@@ -17,8 +17,23 @@ import (
 // transport sits below the point where the bearer token is attached: that
 // way it retries with the same token and knows the token to mask in logs.
 func newRuntime(apiAddress string, apiTLS *tls.Config, tokens oauth2.TokenSource, sourceChannel, clientSecret string) *httptransport.Runtime {
-	base := newBaseTransport(apiTLS)
+	return runtimeOver(apiAddress, apiTLS, newTransport(apiTLS, tokens, sourceChannel, clientSecret))
+}
 
+// newTransport is the API transport with the default retry policy and
+// attempt timeout.
+func newTransport(apiTLS *tls.Config, tokens oauth2.TokenSource, sourceChannel, clientSecret string) *transport {
+	return &transport{
+		base:          newBaseTransport(apiTLS),
+		tokens:        tokens,
+		sourceChannel: sourceChannel,
+		secrets:       []string{clientSecret},
+		policy:        defaultRetryPolicy(),
+	}
+}
+
+// runtimeOver builds the runtime for the API at apiAddress on tr.
+func runtimeOver(apiAddress string, apiTLS *tls.Config, tr *transport) *httptransport.Runtime {
 	// As in the SDK, a nil API TLS config (HCP_API_TLS=disabled) means
 	// plain HTTP.
 	scheme := "https"
@@ -27,13 +42,7 @@ func newRuntime(apiAddress string, apiTLS *tls.Config, tokens oauth2.TokenSource
 	}
 
 	rt := httptransport.New(apiAddress, "", []string{scheme})
-	rt.Transport = &transport{
-		base:          base,
-		tokens:        tokens,
-		sourceChannel: sourceChannel,
-		secrets:       []string{clientSecret},
-		policy:        defaultRetryPolicy(),
-	}
+	rt.Transport = tr
 	// go-openapi dumps whole requests, Authorization header included, to
 	// the standard logger when DEBUG or SWAGGER_DEBUG is set in the
 	// environment. Our transport logs every call through tflog instead.
@@ -52,11 +61,10 @@ func sourceChannelHeader(channel string) string {
 }
 
 // newBaseTransport is net/http's default transport with the API's TLS
-// settings, more idle connections per host (Terraform calls the provider
+// settings and more idle connections per host (Terraform calls the provider
 // with up to ten operations in parallel, all against one host, and the
-// default of two would close and reopen TLS connections between them), and
-// a bound on the wait for an answer, so that a server that accepts a
-// request and never answers fails the call instead of hanging the run.
+// default of two would close and reopen TLS connections between them). The
+// wait for an answer is bounded per attempt by the transport above it.
 func newBaseTransport(apiTLS *tls.Config) *http.Transport {
 	return &http.Transport{
 		Proxy: http.ProxyFromEnvironment,
@@ -71,6 +79,5 @@ func newBaseTransport(apiTLS *tls.Config) *http.Transport {
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,
 		ExpectContinueTimeout: time.Second,
-		ResponseHeaderTimeout: 2 * time.Minute,
 	}
 }

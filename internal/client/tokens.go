@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/hcp-sdk-go/config"
@@ -21,10 +22,6 @@ const (
 	envAuthTLS   = "HCP_AUTH_TLS"
 	envGeography = "HCP_GEOGRAPHY"
 )
-
-// tokenFetchTimeout bounds one token request, so that an auth endpoint that
-// never answers fails the call instead of hanging the run.
-const tokenFetchTimeout = 2 * time.Minute
 
 // authEndpoint is where service-principal credentials are exchanged for
 // access tokens.
@@ -82,14 +79,73 @@ func authEndpointFromEnv(env lookupEnv) (authEndpoint, error) {
 // long as someone's token for that client id is cached, and a token from
 // another HCP (or another localhcp) is replayed. Fetching a token once per
 // provider process costs one request and has none of these faults.
-func servicePrincipalTokens(ep authEndpoint, clientID, clientSecret string) oauth2.TokenSource {
-	ctx := context.WithValue(context.Background(), oauth2.HTTPClient,
-		&http.Client{Transport: newBaseTransport(ep.tls), Timeout: tokenFetchTimeout})
-	cc := clientcredentials.Config{
-		ClientID:       clientID,
-		ClientSecret:   clientSecret,
-		TokenURL:       ep.tokenURL,
-		EndpointParams: url.Values{"audience": {config.APIAudienceID}},
+//
+// Token requests go through the same transport as API requests, without a
+// bearer token: each attempt is bounded by timeout, logged, and retried
+// like a read.
+func servicePrincipalTokens(ep authEndpoint, clientID, clientSecret string, timeout time.Duration) *memoryTokens {
+	policy := defaultRetryPolicy()
+	policy.replayAll = true
+	return &memoryTokens{
+		config: clientcredentials.Config{
+			ClientID:       clientID,
+			ClientSecret:   clientSecret,
+			TokenURL:       ep.tokenURL,
+			EndpointParams: url.Values{"audience": {config.APIAudienceID}},
+			// HCP documents the credentials as form fields. Left to
+			// guess, golang.org/x/oauth2 sends them as Basic auth first
+			// and again as form fields after any failure, which doubles
+			// every refusal and every timeout.
+			AuthStyle: oauth2.AuthStyleInParams,
+		},
+		http: &http.Client{Transport: &transport{
+			base:           newBaseTransport(ep.tls),
+			secrets:        []string{clientSecret},
+			policy:         policy,
+			attemptTimeout: timeout,
+		}},
 	}
-	return oauth2.ReuseTokenSource(nil, cc.TokenSource(ctx))
+}
+
+// memoryTokens fetches a client-credentials token when it has no valid one,
+// in the context of the request that needs it, so that the fetch is
+// cancelled with that request and logged with its logger.
+type memoryTokens struct {
+	config clientcredentials.Config
+	http   *http.Client
+
+	mu    sync.Mutex
+	token *oauth2.Token
+}
+
+// Token is TokenContext without a context, for the SDK's configuration.
+func (m *memoryTokens) Token() (*oauth2.Token, error) { return m.TokenContext(context.Background()) }
+
+// TokenContext returns the cached token, or fetches one within ctx.
+func (m *memoryTokens) TokenContext(ctx context.Context) (*oauth2.Token, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.token.Valid() {
+		return m.token, nil
+	}
+	token, err := m.config.Token(context.WithValue(ctx, oauth2.HTTPClient, m.http))
+	if err != nil {
+		return nil, err
+	}
+	m.token = token
+	return token, nil
+}
+
+// contextTokenSource is a token source that can fetch within a context.
+type contextTokenSource interface {
+	TokenContext(ctx context.Context) (*oauth2.Token, error)
+}
+
+// tokenFor returns a token from tokens, fetched within ctx when the source
+// allows it.
+func tokenFor(ctx context.Context, tokens oauth2.TokenSource) (*oauth2.Token, error) {
+	if c, ok := tokens.(contextTokenSource); ok {
+		return c.TokenContext(ctx)
+	}
+	return tokens.Token()
 }

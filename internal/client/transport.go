@@ -3,6 +3,7 @@ package client
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -17,13 +18,38 @@ import (
 // attempt through tflog with secrets masked, and retries what is safe to
 // retry within the request's context.
 type transport struct {
-	base          http.RoundTripper
+	base http.RoundTripper
+	// tokens gives the bearer token of each request; nil sends none (the
+	// token endpoint's own requests).
 	tokens        oauth2.TokenSource
 	sourceChannel string
 	// secrets are masked in every log line besides the access token.
 	secrets []string
 	policy  retryPolicy
+	// attemptTimeout bounds each attempt, from connecting to the end of
+	// the answer's body; zero means defaultRequestTimeout.
+	attemptTimeout time.Duration
 }
+
+// defaultRequestTimeout bounds one attempt of a request when the provider's
+// request_timeout is not set. HCP answers in well under a second; the
+// bound only has to stop a server that accepted a connection and went
+// silent from holding the run.
+const defaultRequestTimeout = 30 * time.Second
+
+// timeoutError reports an attempt that got no complete answer in time.
+type timeoutError struct {
+	method, path string
+	timeout      time.Duration
+}
+
+func (e *timeoutError) Error() string {
+	return fmt.Sprintf("no answer to %s %s within %s", e.method, e.path, e.timeout)
+}
+
+// Timeout makes a timeoutError a net.Error that timed out.
+func (e *timeoutError) Timeout() bool   { return true }
+func (e *timeoutError) Temporary() bool { return false }
 
 // tokenError reports that no access token could be obtained for a request.
 type tokenError struct{ err error }
@@ -39,28 +65,19 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 
-	token, err := t.tokens.Token()
-	if err != nil {
-		return nil, &tokenError{err: fmt.Errorf("%s", redact(err.Error(), t.secrets...))}
+	var token *oauth2.Token
+	secrets := t.secrets
+	if t.tokens != nil {
+		token, err = tokenFor(req.Context(), t.tokens)
+		if err != nil {
+			return nil, &tokenError{err: fmt.Errorf("%s", redact(err.Error(), t.secrets...))}
+		}
+		secrets = append([]string{token.AccessToken}, secrets...)
 	}
-	ctx := httpLogContext(req.Context(), append([]string{token.AccessToken}, t.secrets...)...)
+	ctx := httpLogContext(req.Context(), secrets...)
 
 	for attempt := 1; ; attempt++ {
-		out := req.Clone(req.Context())
-		out.Body = body()
-		out.Header.Set("Authorization", token.Type()+" "+token.AccessToken)
-		out.Header.Set("X-HCP-Source-Channel", t.sourceChannel)
-
-		logRequest(ctx, out, attempt)
-		start := time.Now()
-		resp, err := t.base.RoundTrip(out)
-		elapsed := time.Since(start)
-		var errorBody string
-		if err == nil && resp.StatusCode >= 400 {
-			rewriteForeignErrorAnswer(resp)
-			errorBody = peekBody(resp)
-		}
-		logResponse(ctx, out, attempt, elapsed, resp, errorBody, err)
+		resp, err := t.attempt(ctx, req, body, token, attempt)
 
 		decision := t.policy.decide(attempt, req.Method, outcomeOf(resp, err), time.Now())
 		if !decision.retry || !fitsDeadline(req.Context(), decision.wait) {
@@ -69,12 +86,70 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if resp != nil {
 			drain(resp)
 		}
-		logRetry(ctx, out, attempt, decision)
+		logRetry(ctx, req, attempt, decision)
 		if err := sleep(req.Context(), decision.wait); err != nil {
 			return nil, fmt.Errorf("%w while waiting to retry %s %s after attempt %d (%s)",
 				err, req.Method, req.URL.Path, attempt, decision.reason)
 		}
 	}
+}
+
+// attempt sends req once, within the attempt timeout, and logs it. The
+// timeout's context lives until the answer's body is closed.
+func (t *transport) attempt(ctx context.Context, req *http.Request, body func() io.ReadCloser, token *oauth2.Token, attempt int) (*http.Response, error) {
+	timeout := t.attemptTimeout
+	if timeout <= 0 {
+		timeout = defaultRequestTimeout
+	}
+	attemptCtx, cancel := context.WithTimeout(req.Context(), timeout)
+	out := req.Clone(attemptCtx)
+	out.Body = body()
+	// With GetBody, net/http itself resends a request whose reused
+	// connection failed before any byte of it was written.
+	out.GetBody = func() (io.ReadCloser, error) { return body(), nil }
+	if token != nil {
+		out.Header.Set("Authorization", token.Type()+" "+token.AccessToken)
+	}
+	if t.sourceChannel != "" {
+		out.Header.Set("X-HCP-Source-Channel", t.sourceChannel)
+	}
+
+	logRequest(ctx, out, attempt)
+	start := time.Now()
+	resp, err := t.base.RoundTrip(out)
+	elapsed := time.Since(start)
+	if err != nil {
+		if errors.Is(attemptCtx.Err(), context.DeadlineExceeded) && req.Context().Err() == nil {
+			err = &timeoutError{method: req.Method, path: req.URL.Path, timeout: timeout}
+		}
+		cancel()
+		logResponse(ctx, out, attempt, elapsed, nil, "", err)
+		return nil, err
+	}
+	var errorBody string
+	if resp.StatusCode >= 400 {
+		// The token endpoint's refusals are OAuth2's own, which
+		// golang.org/x/oauth2 reads in JSON or form encoding.
+		if token != nil {
+			rewriteForeignErrorAnswer(resp)
+		}
+		errorBody = peekBody(resp)
+	}
+	logResponse(ctx, out, attempt, elapsed, resp, errorBody, nil)
+	resp.Body = cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+// cancelOnClose ends an attempt's context once its answer has been read.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (c cancelOnClose) Close() error {
+	err := c.ReadCloser.Close()
+	c.cancel()
+	return err
 }
 
 // replayableBody returns a function that yields a fresh copy of the

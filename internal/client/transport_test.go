@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+	"google.golang.org/grpc/codes"
 )
 
 // scriptedServer answers each attempt with the next step of its script;
@@ -239,5 +240,106 @@ func TestTransportSetsAuthorizationAndSourceChannel(t *testing.T) {
 	}
 	if req.Header.Get("Authorization") != "" {
 		t.Error("RoundTrip modified the caller's request")
+	}
+}
+
+// neverAnswer holds the request until the client gives up on it. Reading
+// the body first lets the server notice the client hanging up.
+func neverAnswer(_ http.ResponseWriter, r *http.Request) {
+	_, _ = io.Copy(io.Discard, r.Body)
+	<-r.Context().Done()
+}
+
+// TestTransportBoundsAnAttemptThatNeverAnswers checks that a server that
+// accepts a request and stays silent fails it after the attempt timeout,
+// once, instead of holding the run: a silent server is not retried.
+func TestTransportBoundsAnAttemptThatNeverAnswers(t *testing.T) {
+	t.Parallel()
+	for _, method := range []string{http.MethodGet, http.MethodPost} {
+		t.Run(method, func(t *testing.T) {
+			t.Parallel()
+			s := newScriptedServer(t, neverAnswer)
+			req, err := http.NewRequest(method, s.srv.URL+"/packer/x", strings.NewReader("{}"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tr := testTransport(fastPolicy())
+			tr.attemptTimeout = 500 * time.Millisecond
+			start := time.Now()
+			resp, err := tr.RoundTrip(req)
+			if resp != nil {
+				_ = resp.Body.Close()
+			}
+			var timeout *timeoutError
+			if !errors.As(err, &timeout) || timeout.timeout != tr.attemptTimeout {
+				t.Fatalf("RoundTrip error = %v, want a timeoutError of %v", err, tr.attemptTimeout)
+			}
+			if elapsed := time.Since(start); elapsed > 5*time.Second {
+				t.Errorf("returned after %v, want about the 500ms timeout", elapsed)
+			}
+			// On a loaded machine the timeout may strike before the
+			// request arrives; what matters is that it is not sent again.
+			if got := s.attempts.Load(); got > 1 {
+				t.Errorf("attempts = %d, want the timed-out one only", got)
+			}
+		})
+	}
+}
+
+// TestTransportTimeoutCoversTheBody checks that the attempt timeout also
+// bounds reading an answer whose body never ends.
+func TestTransportTimeoutCoversTheBody(t *testing.T) {
+	t.Parallel()
+	s := newScriptedServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write([]byte(`{"partial":`))
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	})
+	req, err := http.NewRequest(http.MethodGet, s.srv.URL+"/packer/x", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := testTransport(fastPolicy())
+	// Long enough for the headers to arrive on a loaded machine.
+	tr.attemptTimeout = 2 * time.Second
+	resp, err := tr.RoundTrip(req)
+	if err != nil {
+		t.Fatalf("RoundTrip: %v", err)
+	}
+	defer resp.Body.Close()
+	// The read ends at the deadline, with its error or, depending on which
+	// side closes first, at a premature end the decoder then refuses.
+	start := time.Now()
+	got, err := io.ReadAll(resp.Body)
+	if elapsed := time.Since(start); elapsed > 10*time.Second {
+		t.Errorf("reading took %v, want about the 2s timeout", elapsed)
+	}
+	if err == nil && string(got) != `{"partial":` {
+		t.Errorf("reading the endless body = %q, want what the server sent before it stalled", got)
+	}
+}
+
+// TestClientReportsATimeoutWithTheSettingToRaise checks the message a
+// user sees when HCP never answers.
+func TestClientReportsATimeoutWithTheSettingToRaise(t *testing.T) {
+	t.Parallel()
+	f := newFakeHCP(t)
+	f.handle("GET /packer/2023-01-01/organizations/o/projects/p/buckets/web", neverAnswer)
+	rt := newRuntime(f.address(), &tls.Config{InsecureSkipVerify: true}, //nolint:gosec // test server with a self-signed certificate
+		oauth2.StaticTokenSource(&oauth2.Token{AccessToken: f.token, TokenType: "Bearer"}), "test", f.clientSecret)
+	rt.Transport.(*transport).attemptTimeout = 200 * time.Millisecond
+	c := newClient(rt)
+	c.location = Location{OrganizationID: "o", ProjectID: "p"}
+
+	_, err := c.GetBucket(context.Background(), c.Location(), "web")
+	if CodeOf(err) != codes.DeadlineExceeded {
+		t.Fatalf("GetBucket = %v, want DeadlineExceeded", err)
+	}
+	msg := MessageOf(err)
+	for _, want := range []string{f.address(), "GET /packer/2023-01-01/organizations/o/projects/p/buckets/web", "200ms", "request_timeout", "HCP_REQUEST_TIMEOUT"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q does not contain %q", msg, want)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sort"
+	"time"
 
 	"github.com/go-openapi/strfmt"
 	packerservice "github.com/hashicorp/hcp-sdk-go/clients/cloud-packer-service/stable/2023-01-01/client/packer_service"
@@ -85,27 +86,39 @@ func (c *Client) RevokeVersion(ctx context.Context, loc Location, bucket, finger
 		// local clock cannot turn into a scheduled revocation.
 		body.RevokeIn = "0s"
 	}
-	return c.updateVersion(ctx, op, loc, bucket, fingerprint, body)
+	return c.updateVersion(ctx, op, loc, bucket, fingerprint, body, func(v *Version) bool {
+		return v.RevokeAt != nil && v.RevocationType == string(models.HashicorpCloudPacker20230101RevocationTypeMANUAL) &&
+			v.RevocationMessage == r.Message &&
+			(r.At == nil || v.RevokeAt.Equal(r.At.UTC().Truncate(time.Millisecond)))
+	})
 }
 
 // RestoreVersion makes a revoked version valid again.
 func (c *Client) RestoreVersion(ctx context.Context, loc Location, bucket, fingerprint string) (*Version, error) {
 	return c.updateVersion(ctx, "RestoreVersion", loc, bucket, fingerprint,
-		&models.HashicorpCloudPacker20230101UpdateVersionBody{Restore: true})
+		&models.HashicorpCloudPacker20230101UpdateVersionBody{Restore: true},
+		func(v *Version) bool { return v.RevokeAt == nil })
 }
 
 // updateVersion sends UpdateVersion and returns the version as the answer
-// carries it, in its state after the update.
+// carries it, in its state after the update. shows says whether a version
+// read back carries the update, for an answer that was lost.
 func (c *Client) updateVersion(ctx context.Context, op string, loc Location, bucket, fingerprint string,
-	body *models.HashicorpCloudPacker20230101UpdateVersionBody) (*Version, error) {
+	body *models.HashicorpCloudPacker20230101UpdateVersionBody, shows func(*Version) bool) (*Version, error) {
 	params := packerservice.NewPackerServiceUpdateVersionParamsWithContext(ctx).
 		WithLocationOrganizationID(loc.OrganizationID).WithLocationProjectID(loc.ProjectID).
 		WithBucketName(bucket).WithFingerprint(fingerprint).WithBody(body)
-	resp, err := c.packer.PackerServiceUpdateVersion(params, nil)
-	if err != nil {
-		return nil, classify(op, err)
-	}
-	return versionOrError(op, versionFromModel(resp.GetPayload().Version), bucket, fingerprint)
+	v, err := confirmWrite(ctx, op, func() (*Version, error) {
+		resp, err := c.packer.PackerServiceUpdateVersion(params, nil)
+		if err != nil {
+			return nil, err
+		}
+		return versionOrError(op, versionFromModel(resp.GetPayload().Version), bucket, fingerprint)
+	}, func() (*Version, bool, error) {
+		v, err := c.GetVersion(ctx, loc, bucket, fingerprint)
+		return v, err == nil && shows(v), err
+	})
+	return v, classify(op, err)
 }
 
 func versionOrError(op string, v *Version, bucket, fingerprint string) (*Version, error) {

@@ -54,7 +54,17 @@ data "hcppacker_iteration" "x" {
   project_id  = "not-a-uuid"
 }
 `,
-				ExpectError: textRegexp(`must be an HCP project id (a UUID)`),
+				ExpectError: textRegexp(`must be an HCP project id (a UUID in lower case`),
+			},
+			{
+				Config: `
+data "hcppacker_iteration" "x" {
+  bucket_name = "web"
+  channel     = "stable"
+  project_id  = "4F1E6C52-5A1C-4A5F-9F6E-0C3B1D2A7E88"
+}
+`,
+				ExpectError: textRegexp(`must be an HCP project id (a UUID in lower case`),
 			},
 			{
 				Config: `

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -55,6 +54,7 @@ type providerModel struct {
 	CredentialFile types.String `tfsdk:"credential_file"`
 	ProjectID      types.String `tfsdk:"project_id"`
 	OrganizationID types.String `tfsdk:"organization_id"`
+	RequestTimeout types.String `tfsdk:"request_timeout"`
 }
 
 func (p *hcpPackerProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -89,17 +89,23 @@ func (p *hcpPackerProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			"project_id": schema.StringAttribute{
 				Optional:   true,
 				Validators: projectIDValidators(),
-				MarkdownDescription: "The default HCP project (a UUID) of every resource and data source that does not " +
+				MarkdownDescription: "The default HCP project (a lower-case UUID) of every resource and data source that does not " +
 					"set its own `project_id`. Defaults to `HCP_PROJECT_ID`; without either, the oldest project of the " +
 					"credentials' only organization is used, with a warning when there are several.",
 			},
 			"organization_id": schema.StringAttribute{
-				Optional: true,
-				Validators: []validator.String{
-					stringvalidator.RegexMatches(uuidPattern, "must be an HCP organization id (a UUID)"),
-				},
-				MarkdownDescription: "The HCP organization (a UUID). Defaults to `HCP_ORGANIZATION_ID`; without it, the " +
+				Optional:   true,
+				Validators: organizationIDValidators(),
+				MarkdownDescription: "The HCP organization (a lower-case UUID). Defaults to `HCP_ORGANIZATION_ID`; without it, the " +
 					"organization is the parent of the project, or the only organization the credentials can see.",
+			},
+			"request_timeout": schema.StringAttribute{
+				Optional:   true,
+				Validators: []validator.String{requestTimeoutValidator{}},
+				MarkdownDescription: "How long one attempt of an HCP API or token request may take, from connecting to the " +
+					"end of the answer, as a duration such as `30s` or `2m` (at most `1h`). Defaults to " +
+					"`HCP_REQUEST_TIMEOUT`, else `30s`. An attempt that runs out of time fails the operation with an " +
+					"error naming the request; it is not retried.",
 			},
 		},
 	}
@@ -138,6 +144,8 @@ func (p *hcpPackerProvider) Configure(ctx context.Context, req provider.Configur
 		return
 	}
 
+	// The validator has refused anything else; null leaves it to the client.
+	timeout, _ := time.ParseDuration(cfg.RequestTimeout.ValueString())
 	c, warnings, err := client.New(ctx, client.Config{
 		ClientID:       cfg.ClientID.ValueString(),
 		ClientSecret:   cfg.ClientSecret.ValueString(),
@@ -145,6 +153,7 @@ func (p *hcpPackerProvider) Configure(ctx context.Context, req provider.Configur
 		OrganizationID: cfg.OrganizationID.ValueString(),
 		ProjectID:      cfg.ProjectID.ValueString(),
 		SourceChannel:  "terraform-provider-hcppacker/" + p.version,
+		RequestTimeout: timeout,
 	})
 	for _, w := range warnings {
 		resp.Diagnostics.AddWarning("HCP Configuration Warning", w)
@@ -188,6 +197,7 @@ func unknownProviderSettings(cfg providerModel) []string {
 		"credential_file": cfg.CredentialFile,
 		"project_id":      cfg.ProjectID,
 		"organization_id": cfg.OrganizationID,
+		"request_timeout": cfg.RequestTimeout,
 	} {
 		if v.IsUnknown() {
 			unknown = append(unknown, name)

@@ -82,7 +82,18 @@ provider "hcppacker" {
 			{
 				Config:      `provider "hcppacker" { project_id = "not-a-uuid" }` + bucket,
 				PlanOnly:    true,
-				ExpectError: errorMatching("project_id", "HCP project id (a UUID)"),
+				ExpectError: errorMatching("project_id", "HCP project id", "lower case"),
+			},
+			{
+				// HCP answers "not found" for an upper-case spelling.
+				Config:      `provider "hcppacker" { project_id = "4F1E6C52-5A1C-4A5F-9F6E-0C3B1D2A7E88" }` + bucket,
+				PlanOnly:    true,
+				ExpectError: errorMatching("project_id", "HCP project id", "lower case"),
+			},
+			{
+				Config:      `provider "hcppacker" { request_timeout = "30" }` + bucket,
+				PlanOnly:    true,
+				ExpectError: errorMatching("Invalid Request Timeout", "30s or 2m"),
 			},
 		},
 	})

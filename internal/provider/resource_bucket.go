@@ -335,7 +335,7 @@ func parseBucketImportID(id string) (project, name string, ok bool) {
 	}
 	parts := strings.Split(id, "/")
 	if len(parts) != 5 || parts[0] != "packer" || parts[1] != "project" || parts[3] != "bucket" ||
-		parts[2] == "" || parts[4] == "" {
+		!uuidPattern.MatchString(parts[2]) || parts[4] == "" {
 		return "", "", false
 	}
 	return parts[2], parts[4], true

@@ -14,6 +14,8 @@ func TestParseBucketImportID(t *testing.T) {
 		{"web", "", "web", true},
 		{"packer/project/" + project + "/bucket/web", project, "web", true},
 		{"packer/project//bucket/web", "", "", false},
+		{"packer/project/tfb/bucket/web", "", "", false},
+		{"packer/project/4F1E6C52-5A1C-4A5F-9F6E-0C3B1D2A7E88/bucket/web", "", "", false},
 		{"packer/project/" + project + "/bucket/", "", "", false},
 		{"packer/project/" + project + "/channel/web", "", "", false},
 		{"packer/project/" + project + "/bucket/web/extra", "", "", false},

@@ -229,6 +229,14 @@ func TestAccChannel_errors(t *testing.T) {
 				ImportStateId: "a:b:c:d",
 				ExpectError:   errorMatching("Invalid Import ID", "{bucket_name}:{channel_name}"),
 			},
+			{
+				// The first part of three is a project id, never a name.
+				Config:        channelConfig(bucket, existing, false),
+				ResourceName:  "hcppacker_channel.test",
+				ImportState:   true,
+				ImportStateId: bucket + ":" + existing + ":extra",
+				ExpectError:   errorMatching("Invalid Import ID", "{project_id}:{bucket_name}:{channel_name}"),
+			},
 		},
 	})
 }

@@ -96,7 +96,9 @@ func planLocation(ctx context.Context, pd *providerData, req resource.ModifyPlan
 
 // splitImportID splits the import ids of objects inside a bucket,
 // "{bucket}:{name}" or "{project_id}:{bucket}:{name}". project is "" when
-// the id names none.
+// the id names none; when it names one, it must be a project id as
+// project_id accepts it, so that a mistyped id is refused as malformed
+// instead of being looked up as a project.
 func splitImportID(id string) (project, bucket, name string, ok bool) {
 	parts := strings.Split(id, ":")
 	for _, p := range parts {
@@ -108,6 +110,9 @@ func splitImportID(id string) (project, bucket, name string, ok bool) {
 	case 2:
 		return "", parts[0], parts[1], true
 	case 3:
+		if !uuidPattern.MatchString(parts[0]) {
+			return "", "", "", false
+		}
 		return parts[0], parts[1], parts[2], true
 	default:
 		return "", "", "", false

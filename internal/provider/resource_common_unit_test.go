@@ -42,13 +42,18 @@ func TestResourceSchemasAreValid(t *testing.T) {
 
 func TestSplitImportID(t *testing.T) {
 	t.Parallel()
+	const project = "4f1e6c52-5a1c-4a5f-9f6e-0c3b1d2a7e88"
 	tests := []struct {
 		id                                string
 		wantProject, wantBucket, wantName string
 		wantOK                            bool
 	}{
 		{"web:stable", "", "web", "stable", true},
-		{"p-1:web:stable", "p-1", "web", "stable", true},
+		{project + ":web:stable", project, "web", "stable", true},
+		// A project part that is not a project id is a malformed id, not
+		// a project to look up.
+		{"tfb:stable:extra", "", "", "", false},
+		{"4F1E6C52-5A1C-4A5F-9F6E-0C3B1D2A7E88:web:stable", "", "", "", false},
 		{"web", "", "", "", false},
 		{"a:b:c:d", "", "", "", false},
 		{"web:", "", "", "", false},

@@ -1,10 +1,15 @@
 package provider
 
 import (
+	"context"
+	"fmt"
 	"regexp"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/golden-image/terraform-provider-hcppacker/internal/client"
 )
 
 // slugPattern is HCP's rule for bucket and channel names: 3–36 letters,
@@ -16,8 +21,16 @@ var slugPattern = regexp.MustCompile(`^[\da-zA-Z][-a-zA-Z\d]{1,34}[\da-zA-Z]$`)
 // letters, digits, '-', '.' and '_', starting and ending with a letter or digit.
 var fingerprintPattern = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,38}[A-Za-z0-9])?$`)
 
-// uuidPattern matches the UUIDs HCP uses for organizations and projects.
-var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+// uuidPattern matches the UUIDs HCP uses for organizations and projects,
+// which it writes in lower case and looks up as written: an upper-case
+// spelling passed a case-blind check and then was "not found". It is
+// refused rather than lowered, so that the id in the configuration, in an
+// import id and in state is always the one HCP answers with, and a plan
+// never shows a change from one spelling to the other.
+var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+
+// uuidRule is what uuidPattern asks for, in the words of an error.
+const uuidRule = "a UUID in lower case, as HCP writes it"
 
 // nameValidators check a bucket or channel name.
 func nameValidators() []validator.String {
@@ -33,5 +46,33 @@ func fingerprintValidators() []validator.String {
 
 // projectIDValidators check an HCP project id.
 func projectIDValidators() []validator.String {
-	return []validator.String{stringvalidator.RegexMatches(uuidPattern, "must be an HCP project id (a UUID)")}
+	return []validator.String{stringvalidator.RegexMatches(uuidPattern, "must be an HCP project id ("+uuidRule+")")}
+}
+
+// organizationIDValidators check an HCP organization id.
+func organizationIDValidators() []validator.String {
+	return []validator.String{stringvalidator.RegexMatches(uuidPattern, "must be an HCP organization id ("+uuidRule+")")}
+}
+
+// requestTimeoutValidator checks the provider's request_timeout: a Go
+// duration, positive and at most client.MaxRequestTimeout.
+type requestTimeoutValidator struct{}
+
+func (requestTimeoutValidator) Description(_ context.Context) string {
+	return "must be a positive duration of at most 1h, such as 30s or 2m"
+}
+
+func (v requestTimeoutValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v requestTimeoutValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	d, err := time.ParseDuration(req.ConfigValue.ValueString())
+	if err != nil || d <= 0 || d > client.MaxRequestTimeout {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Request Timeout",
+			fmt.Sprintf("request_timeout %q %s.", req.ConfigValue.ValueString(), v.Description(ctx)))
+	}
 }
