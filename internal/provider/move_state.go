@@ -214,7 +214,6 @@ func optional(v *string) types.String {
 const (
 	nameRule        = "3 to 36 letters, digits and hyphens, starting and ending with a letter or digit"
 	fingerprintRule = "1 to 40 letters, digits, '-', '.' and '_', starting and ending with a letter or digit, or \"none\""
-	uuidRule        = "a UUID"
 	latestRule      = "any channel but the managed latest, which HCP Packer points at the newest version itself"
 )
 
