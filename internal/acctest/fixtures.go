@@ -92,6 +92,17 @@ func CreateChannel(t testing.TB, bucket, name, fingerprint string) *client.Chann
 	return ch
 }
 
+// RevokeVersion revokes a version through the API, as an operator would
+// outside Terraform.
+func RevokeVersion(t testing.TB, bucket, fingerprint string, r client.Revocation) *client.Version {
+	t.Helper()
+	v, err := Client(t).RevokeVersion(context.Background(), Location(t), bucket, fingerprint, r)
+	if err != nil {
+		t.Fatalf("acctest: revoke version %q of bucket %q: %v", fingerprint, bucket, err)
+	}
+	return v
+}
+
 // publishEnv is the environment of a `packer build` run as the contributor.
 func publishEnv(t testing.TB) []string {
 	return append(Server(t).Env(RoleContributor), "HOME="+harness.home)

@@ -34,7 +34,7 @@ func TestAccImageDataSource_lookups(t *testing.T) {
 	v1 := publishThreeAMIs(t, bucket)
 	acctest.CreateChannel(t, bucket, "stable", v1.Fingerprint)
 	v2 := acctest.PublishVersion(t, bucket)
-	revokeOutOfBand(t, bucket, v2.Fingerprint, client.Revocation{Message: "CVE-2026-1234"})
+	acctest.RevokeVersion(t, bucket, v2.Fingerprint, client.Revocation{Message: "CVE-2026-1234"})
 
 	image := func(key, region, extra string) string {
 		return fmt.Sprintf(`

@@ -19,9 +19,9 @@ func TestAccVersionDataSource_lookups(t *testing.T) {
 	bucket := acctest.RandomName("ds-version")
 	v1 := acctest.PublishVersion(t, bucket)
 	acctest.CreateChannel(t, bucket, "stable", v1.Fingerprint)
-	revokeOutOfBand(t, bucket, v1.Fingerprint, client.Revocation{In: "1h", Message: "end of support"})
+	acctest.RevokeVersion(t, bucket, v1.Fingerprint, client.Revocation{In: "1h", Message: "end of support"})
 	v2 := acctest.PublishVersion(t, bucket)
-	revokeOutOfBand(t, bucket, v2.Fingerprint, client.Revocation{Message: "CVE-2026-4321"})
+	acctest.RevokeVersion(t, bucket, v2.Fingerprint, client.Revocation{Message: "CVE-2026-4321"})
 	unfinished := acctest.StartVersion(t, bucket)
 
 	version := func(body string) string {
