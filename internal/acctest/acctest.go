@@ -49,15 +49,16 @@ const (
 // ProtoV6ProviderFactories serves the provider in-process to the Terraform
 // CLI that terraform-plugin-testing runs.
 var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	ProviderName: providerserver.NewProtocol6WithError(provider.NewWithClock("acctest", now)()),
+	ProviderName: providerserver.NewProtocol6WithError(provider.NewWithClock("acctest", Now)()),
 }
 
 // clockOffset is how far AdvanceClock has moved the package's clock, which
 // localhcp and the provider share, ahead of the real time (nanoseconds).
 var clockOffset atomic.Int64
 
-// now is the package's clock.
-func now() time.Time { return time.Now().Add(time.Duration(clockOffset.Load())) }
+// Now is the clock localhcp and the provider share: the real time plus what
+// AdvanceClock added. Tests that place a revocation in time read it here.
+func Now() time.Time { return time.Now().Add(time.Duration(clockOffset.Load())) }
 
 // AdvanceClock moves the clock of localhcp and of the provider forward by d,
 // so that a scheduled revocation takes effect without waiting for it. Every
@@ -156,7 +157,7 @@ func start() {
 	}
 
 	// Two projects, so tests can place objects outside the default one.
-	srv, err := localhcp.Start(localhcp.Options{Projects: []string{"default", "second"}, Now: now})
+	srv, err := localhcp.Start(localhcp.Options{Projects: []string{"default", "second"}, Now: Now})
 	if err != nil {
 		harness.startErr = fmt.Errorf("start localhcp: %w", err)
 		return

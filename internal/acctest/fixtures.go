@@ -2,7 +2,10 @@ package acctest
 
 import (
 	"context"
+	"fmt"
 	"testing"
+
+	tfacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 
 	"github.com/golden-image/terraform-provider-hcppacker/internal/client"
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/publish"
@@ -43,7 +46,7 @@ func AMIBuild(region string) publish.Build {
 		ComponentType:      "amazon-ebs.ubuntu",
 		Platform:           "aws",
 		Region:             region,
-		ExternalIdentifier: "ami-" + randomHex(17),
+		ExternalIdentifier: "ami-" + tfacctest.RandStringFromCharSet(17, hexDigits),
 	}
 }
 
@@ -89,6 +92,17 @@ func CreateChannel(t testing.TB, bucket, name, fingerprint string) *client.Chann
 	return ch
 }
 
+// RevokeVersion revokes a version through the API, as an operator would
+// outside Terraform.
+func RevokeVersion(t testing.TB, bucket, fingerprint string, r client.Revocation) *client.Version {
+	t.Helper()
+	v, err := Client(t).RevokeVersion(context.Background(), Location(t), bucket, fingerprint, r)
+	if err != nil {
+		t.Fatalf("acctest: revoke version %q of bucket %q: %v", fingerprint, bucket, err)
+	}
+	return v
+}
+
 // publishEnv is the environment of a `packer build` run as the contributor.
 func publishEnv(t testing.TB) []string {
 	return append(Server(t).Env(RoleContributor), "HOME="+harness.home)
@@ -105,12 +119,29 @@ func deleteBucketAtCleanup(t testing.TB, name string) {
 	})
 }
 
-// randomHex returns n random lowercase hexadecimal digits.
-func randomHex(n int) string {
-	s := randomString(n)
-	b := []byte(s)
-	for i := range b {
-		b[i] = "0123456789abcdef"[int(b[i])%16]
+// hexDigits are the characters of AMI ids after "ami-".
+const hexDigits = "0123456789abcdef"
+
+// nameSuffixLength gives 35^10 suffixes (the library's alphanumeric set
+// lacks one digit): collisions between the tests of one run are out of the
+// question, and names stay short enough for tests to append "-gone" and the
+// like.
+const nameSuffixLength = 10
+
+// maxNamePrefix is the longest prefix RandomName takes: HCP names have at
+// most 36 characters.
+const maxNamePrefix = 36 - 1 - nameSuffixLength
+
+// RandomName returns prefix, a hyphen and a random suffix from
+// terraform-plugin-testing's RandStringFromCharSet, held to HCP's rule for
+// bucket and channel names. The library's alphanumeric set (lower-case
+// letters and digits) keeps the characters valid, but the library does not
+// bound the length: RandomName refuses a prefix that makes a name longer than
+// 36 characters, so a test fails here, at its cause, rather than at HCP's
+// validation. The prefix must start with a letter or digit.
+func RandomName(prefix string) string {
+	if len(prefix) > maxNamePrefix {
+		panic(fmt.Sprintf("acctest.RandomName: prefix %q is longer than %d characters", prefix, maxNamePrefix))
 	}
-	return string(b)
+	return prefix + "-" + tfacctest.RandStringFromCharSet(nameSuffixLength, tfacctest.CharSetAlphaNum)
 }

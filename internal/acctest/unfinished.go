@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	tfacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
+
 	"github.com/golden-image/terraform-provider-hcppacker/internal/client"
 )
 
@@ -31,7 +33,7 @@ func StartVersion(t testing.TB, bucket string) (fingerprint string) {
 	}
 	deleteBucketAtCleanup(t, bucket)
 
-	fingerprint = "unfinished-" + randomString(12)
+	fingerprint = "unfinished-" + tfacctest.RandString(12)
 	body := map[string]any{"fingerprint": fingerprint, "template_type": "HCL2"}
 	if err := postAsContributor(ctx, t, bucketPath(t, bucket)+"/versions", body); err != nil {
 		t.Fatalf("acctest: create version %q in bucket %q: %v", fingerprint, bucket, err)

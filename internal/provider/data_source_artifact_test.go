@@ -72,7 +72,7 @@ data "hcppacker_artifact" "by_id" {
 					statecheck.ExpectKnownValue(arm, tfjsonpath.New("version_fingerprint"), knownvalue.StringExact(v1.Fingerprint)),
 					statecheck.ExpectKnownValue(arm, tfjsonpath.New("version_id"), knownvalue.StringExact(v1.VersionID)),
 					statecheck.ExpectKnownValue(arm, tfjsonpath.New("version_name"), knownvalue.StringExact("v1")),
-					statecheck.ExpectKnownValue(arm, tfjsonpath.New("build_id"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue(arm, tfjsonpath.New("build_id"), knownvalue.StringExact(v1.BuildIDs[1])),
 					statecheck.ExpectKnownValue(arm, tfjsonpath.New("id"), knownvalue.NotNull()),
 					statecheck.ExpectKnownValue(arm, tfjsonpath.New("packer_run_uuid"), knownvalue.NotNull()),
 					statecheck.ExpectKnownValue(arm, tfjsonpath.New("created_at"), knownvalue.StringRegexp(rfc3339Millis)),
@@ -87,6 +87,19 @@ data "hcppacker_artifact" "by_id" {
 			{
 				Config:      artifact("us-east-1", `version_id = "`+v1.VersionID+`"`),
 				ExpectError: errorMatching(`Exactly one of these attributes must be configured: [channel_name,version_fingerprint,version_id]`),
+			},
+			{
+				Config:      artifact("", ""),
+				ExpectError: errorMatching(`Attribute region string length must be at least 1`),
+			},
+			{
+				Config: artifact("us-east-1", ""),
+				ExpectError: errorMatching(fmt.Sprintf(`2 artifacts of version v1 (fingerprint %q) of bucket %q, assigned to channel "stable", match `+
+					`platform = "aws", region = "us-east-1", and the provider does not guess which one you mean`, v1.Fingerprint, bucket)),
+			},
+			{
+				Config:      artifact("eu-central-1", `labels = { os = "ubuntu" }`),
+				ExpectError: errorMatching(`has no artifact with platform = "aws", region = "eu-central-1", labels ⊆ {os="ubuntu"}.`),
 			},
 			{
 				Config:      artifact("us-east-1", `labels = { os = "ubuntu" }`),

@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
@@ -34,7 +35,13 @@ func TestAccImageDataSource_lookups(t *testing.T) {
 	v1 := publishThreeAMIs(t, bucket)
 	acctest.CreateChannel(t, bucket, "stable", v1.Fingerprint)
 	v2 := acctest.PublishVersion(t, bucket)
-	revokeOutOfBand(t, bucket, v2.Fingerprint, client.Revocation{Message: "CVE-2026-1234"})
+	acctest.RevokeVersion(t, bucket, v2.Fingerprint, client.Revocation{Message: "CVE-2026-1234"})
+	acctest.CreateChannel(t, bucket, "unassigned", "")
+	published, err := acctest.Client(t).GetVersion(context.Background(), acctest.Location(t), bucket, v1.Fingerprint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc, contributor := acctest.Location(t), acctest.Server(t).Principal(acctest.RoleContributor)
 
 	image := func(key, region, extra string) string {
 		return fmt.Sprintf(`
@@ -79,7 +86,15 @@ data "hcppacker_image" "by_fingerprint" {
 					statecheck.ExpectKnownValue("data.hcppacker_image.by_channel", tfjsonpath.New("cloud_image_id"), knownvalue.StringExact("ami-0east")),
 					statecheck.ExpectKnownValue("data.hcppacker_image.by_channel", tfjsonpath.New("iteration_id"), knownvalue.StringExact(v1.VersionID)),
 					statecheck.ExpectKnownValue("data.hcppacker_image.by_channel", tfjsonpath.New("fingerprint"), knownvalue.StringExact(v1.Fingerprint)),
-					statecheck.ExpectKnownValue("data.hcppacker_image.by_channel", tfjsonpath.New("build_id"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue("data.hcppacker_image.by_channel", tfjsonpath.New("build_id"), knownvalue.StringExact(v1.BuildIDs[0])),
+					statecheck.ExpectKnownValue("data.hcppacker_image.by_channel", tfjsonpath.New("component_type"), knownvalue.StringExact("amazon-ebs.ubuntu")),
+					statecheck.ExpectKnownValue("data.hcppacker_image.by_channel", tfjsonpath.New("packer_run_uuid"), knownvalue.StringExact(published.Builds[0].PackerRunUUID)),
+					statecheck.ExpectKnownValue("data.hcppacker_image.by_channel", tfjsonpath.New("project_id"), knownvalue.StringExact(loc.ProjectID)),
+					statecheck.ExpectKnownValue("data.hcppacker_image.by_channel", tfjsonpath.New("organization_id"), knownvalue.StringExact(loc.OrganizationID)),
+					statecheck.ExpectKnownValue("data.hcppacker_image.by_channel", tfjsonpath.New("status"), knownvalue.StringExact("VERSION_ACTIVE")),
+					statecheck.ExpectKnownValue("data.hcppacker_image.by_channel", tfjsonpath.New("revocation_scheduled"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue("data.hcppacker_image.by_channel", tfjsonpath.New("revocation_message"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("data.hcppacker_image.by_channel", tfjsonpath.New("reject_revoked"), knownvalue.Null()),
 					statecheck.ExpectKnownValue("data.hcppacker_image.by_channel", tfjsonpath.New("id"), knownvalue.NotNull()),
 					statecheck.ExpectKnownValue("data.hcppacker_image.by_channel", tfjsonpath.New("labels"), knownvalue.MapExact(map[string]knownvalue.Check{
 						"os": knownvalue.StringExact("ubuntu"), "arch": knownvalue.StringExact("amd64"),
@@ -99,8 +114,28 @@ data "hcppacker_image" "by_fingerprint" {
 					statecheck.ExpectKnownValue("data.hcppacker_image.by_fingerprint", tfjsonpath.New("revoke_at"), knownvalue.StringRegexp(rfc3339Millis)),
 					statecheck.ExpectKnownValue("data.hcppacker_image.by_fingerprint", tfjsonpath.New("revocation_message"), knownvalue.StringExact("CVE-2026-1234")),
 					statecheck.ExpectKnownValue("data.hcppacker_image.by_fingerprint", tfjsonpath.New("revocation_type"), knownvalue.StringExact("MANUAL")),
-					statecheck.ExpectKnownValue("data.hcppacker_image.by_fingerprint", tfjsonpath.New("revocation_author"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue("data.hcppacker_image.by_fingerprint", tfjsonpath.New("revocation_author"), knownvalue.StringExact(contributor.ID)),
 				},
+			},
+			{
+				Config:      image("", "us-east-1", ""),
+				ExpectError: errorMatching(`Exactly one of these attributes must be configured: [channel,iteration_id,fingerprint]`),
+			},
+			{
+				Config:      image(`channel = "stable"`, "us-east-1", fmt.Sprintf("fingerprint = %q", v1.Fingerprint)),
+				ExpectError: errorMatching(`Invalid Attribute Combination`),
+			},
+			{
+				Config:      image(`iteration_id = "v3"`, "us-east-1", ""),
+				ExpectError: errorMatching(`must be a version id: a 26-character ULID`),
+			},
+			{
+				Config:      image(`channel = "no"`, "us-east-1", ""),
+				ExpectError: errorMatching(`must be 3 to 36 characters long`),
+			},
+			{
+				Config:      image(`channel = "unassigned"`, "us-east-1", ""),
+				ExpectError: errorMatching(fmt.Sprintf(`Channel "unassigned" of bucket %q has no version assigned.`, bucket)),
 			},
 			{
 				Config: image(`channel = "stable"`, "us-east-1", ""),
@@ -121,8 +156,9 @@ data "hcppacker_image" "by_fingerprint" {
 				ExpectError: errorMatching(`cloud_provider "aws", region "us-west-2", component_type "amazon-ebs.west"`),
 			},
 			{
-				Config:      image(fmt.Sprintf(`fingerprint = %q`, v2.Fingerprint), "us-east-1", "reject_revoked = true"),
-				ExpectError: errorMatching(fmt.Sprintf(`Version v2 (fingerprint %q) of bucket %q was revoked at`, v2.Fingerprint, bucket)),
+				Config: image(fmt.Sprintf(`fingerprint = %q`, v2.Fingerprint), "us-east-1", "reject_revoked = true"),
+				ExpectError: errorMatching(fmt.Sprintf(`Version v2 (fingerprint %q) of bucket %q was revoked at`, v2.Fingerprint, bucket),
+					`(message "CVE-2026-1234"). reject_revoked is true`),
 			},
 			{
 				Config:      image(`iteration_id = "01HZX3Q6W8V4JZ6Q1E2R3T4Y5V"`, "us-east-1", ""),

@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"context"
 	"os"
 	"strings"
 	"testing"
@@ -25,6 +26,10 @@ func TestAccMigration_officialIterationAndImage(t *testing.T) {
 		Labels: map[string]string{"os": "ubuntu"},
 	}))
 	acctest.CreateChannel(t, bucket, "production", v.Fingerprint)
+	published, err := acctest.Client(t).GetVersion(context.Background(), acctest.Location(t), bucket, v.Fingerprint)
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	official, err := os.ReadFile("testdata/official-2022-iteration-image.tf")
 	if err != nil {
@@ -53,7 +58,7 @@ func TestAccMigration_officialIterationAndImage(t *testing.T) {
 					"build_id":        knownvalue.StringExact(v.BuildIDs[0]),
 					"labels":          knownvalue.MapExact(map[string]knownvalue.Check{"os": knownvalue.StringExact("ubuntu")}),
 					"revoke_at":       knownvalue.Null(),
-					"packer_run_uuid": knownvalue.NotNull(),
+					"packer_run_uuid": knownvalue.StringExact(published.Builds[0].PackerRunUUID),
 					"created_at":      knownvalue.StringRegexp(rfc3339Millis),
 				})),
 			},

@@ -3,8 +3,10 @@ package provider
 import (
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,10 +18,113 @@ import (
 	"github.com/golden-image/terraform-provider-hcppacker/internal/client"
 )
 
-// lookupFixture is a registry with one version for each case the lookup
-// distinguishes.
+// stubReader answers the four reads a lookup makes (registryReader) from
+// fixed versions and channels. It is not a registry: it applies none of the
+// registry's rules, it only hands back what the fixture put in it. The
+// lookups' acceptance tests run against localhcp; these unit tests need what
+// localhcp cannot give them: one read failing with a chosen error (a
+// PermissionDenied on a read, which every localhcp role may do; an
+// Unavailable or Unauthenticated that the client's retries and token refresh
+// would otherwise absorb), the number of reads a lookup makes, and
+// revocations at fixed instants. localhcp could not serve them anyway:
+// internal/acctest imports this package, so its internal tests cannot import
+// acctest.
+type stubReader struct {
+	loc      client.Location
+	buckets  map[string][]client.Version           // newest first, as ListVersions answers
+	channels map[string]map[string]*client.Channel // by bucket, then name
+
+	mu    sync.Mutex
+	calls map[string]int
+	fails map[string]error
+}
+
+var _ registryReader = (*stubReader)(nil)
+
+const (
+	fakeOrganizationID = "11111111-2222-4333-8444-555555555555"
+	fakeProjectID      = "66666666-7777-4888-8999-aaaaaaaaaaaa"
+)
+
+// fakeEpoch is the fixture's "now"; revocations are placed around it.
+var fakeEpoch = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+// apiError builds an error as internal/client returns it.
+func apiError(op string, code codes.Code, httpStatus int, msg string) error {
+	return &client.Error{Op: op, HTTPStatus: httpStatus, Code: code, Message: msg}
+}
+
+// fail makes every later call of method return err.
+func (s *stubReader) fail(method string, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fails[method] = err
+}
+
+// callCount returns how often method was called.
+func (s *stubReader) callCount(method string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls[method]
+}
+
+// enter counts a call and returns its injected failure, or NotFound for a
+// bucket the fixture does not have.
+func (s *stubReader) enter(method string, loc client.Location, bucket string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls[method]++
+	switch {
+	case s.fails[method] != nil:
+		return s.fails[method]
+	case loc != s.loc:
+		return apiError(method, codes.NotFound, 404, "project "+loc.ProjectID+" not found")
+	case s.buckets[bucket] == nil && s.channels[bucket] == nil:
+		return apiError(method, codes.NotFound, 404, "bucket not found")
+	}
+	return nil
+}
+
+func (s *stubReader) GetBucket(_ context.Context, loc client.Location, name string) (*client.Bucket, error) {
+	if err := s.enter("GetBucket", loc, name); err != nil {
+		return nil, err
+	}
+	return &client.Bucket{Name: name}, nil
+}
+
+func (s *stubReader) GetChannel(_ context.Context, loc client.Location, bucket, name string) (*client.Channel, error) {
+	if err := s.enter("GetChannel", loc, bucket); err != nil {
+		return nil, err
+	}
+	if ch := s.channels[bucket][name]; ch != nil {
+		return ch, nil
+	}
+	return nil, apiError("GetChannel", codes.NotFound, 404, "channel not found")
+}
+
+func (s *stubReader) GetVersion(_ context.Context, loc client.Location, bucket, fingerprint string) (*client.Version, error) {
+	if err := s.enter("GetVersion", loc, bucket); err != nil {
+		return nil, err
+	}
+	for i, v := range s.buckets[bucket] {
+		if v.Fingerprint == fingerprint {
+			return &s.buckets[bucket][i], nil
+		}
+	}
+	return nil, apiError("GetVersion", codes.NotFound, 404, "version not found")
+}
+
+func (s *stubReader) ListVersions(_ context.Context, loc client.Location, bucket string) ([]client.Version, error) {
+	if err := s.enter("ListVersions", loc, bucket); err != nil {
+		return nil, err
+	}
+	return s.buckets[bucket], nil
+}
+
+// lookupFixture is bucket "web" with one version for each case the lookup
+// distinguishes, and bucket "empty" with nothing published.
 type lookupFixture struct {
-	api                                *fakeRegistry
+	api                                *stubReader
 	v1, v2, running, revoked, schedule client.Version
 }
 
@@ -28,55 +133,72 @@ func at(d time.Duration) *time.Time {
 	return &t
 }
 
+// fixtureID returns the n-th id of the fixture, a ULID so that ids pass the
+// version id validator.
+func fixtureID(n int) string { return fmt.Sprintf("01J000000000000000000%05d", n) }
+
 func newLookupFixture() *lookupFixture {
-	f := &lookupFixture{api: newFakeRegistry()}
-	f.api.addBucket("web")
-	f.api.addBucket("empty")
-	f.v1 = f.api.addVersion("web", client.Version{
-		Fingerprint: "fp-v1", Name: "v1", Status: client.VersionStatusActive, AuthorID: "alice",
+	f := &lookupFixture{}
+	f.v1 = client.Version{
+		ID: fixtureID(1), Fingerprint: "fp-v1", Name: "v1", Status: client.VersionStatusActive, AuthorID: "alice",
 		Builds: []client.Build{{
-			ComponentType: "amazon-ebs.ubuntu", Platform: "aws", Status: client.BuildStatusDone,
+			ID: fixtureID(11), ComponentType: "amazon-ebs.ubuntu", Platform: "aws", Status: client.BuildStatusDone,
 			PackerRunUUID: "0b6c5a4e-0000-4000-8000-000000000001", Labels: map[string]string{"os": "ubuntu"},
 			Artifacts: []client.Artifact{
 				{ExternalIdentifier: "ami-111", Region: "us-east-1", CreatedAt: fakeEpoch},
 				{ExternalIdentifier: "ami-112", Region: "us-west-2", CreatedAt: fakeEpoch},
 			},
 		}},
-	})
-	f.v2 = f.api.addVersion("web", client.Version{
-		Fingerprint: "fp-v2", Name: "v2", Status: client.VersionStatusActive,
+	}
+	f.v2 = client.Version{
+		ID: fixtureID(2), Fingerprint: "fp-v2", Name: "v2", Status: client.VersionStatusActive,
 		Builds: []client.Build{
-			{ComponentType: "amazon-ebs.amd", Platform: "aws", Status: client.BuildStatusDone,
+			{ID: fixtureID(21), ComponentType: "amazon-ebs.amd", Platform: "aws", Status: client.BuildStatusDone,
 				Labels:    map[string]string{"os": "ubuntu", "arch": "amd64"},
 				Artifacts: []client.Artifact{{ExternalIdentifier: "ami-amd", Region: "us-east-1"}}},
-			{ComponentType: "amazon-ebs.arm", Platform: "aws", Status: client.BuildStatusDone,
+			{ID: fixtureID(22), ComponentType: "amazon-ebs.arm", Platform: "aws", Status: client.BuildStatusDone,
 				Labels:    map[string]string{"os": "ubuntu", "arch": "arm64"},
 				Artifacts: []client.Artifact{{ExternalIdentifier: "ami-arm", Region: "us-east-1"}}},
-			{ComponentType: "azure-arm.ubuntu", Platform: "azure", Status: client.BuildStatusDone,
+			{ID: fixtureID(23), ComponentType: "azure-arm.ubuntu", Platform: "azure", Status: client.BuildStatusDone,
 				Artifacts: []client.Artifact{{ExternalIdentifier: "/images/ubuntu", Region: "eastus"}}},
 		},
-	})
-	f.running = f.api.addVersion("web", client.Version{
-		Fingerprint: "fp-running", Name: "v0", Status: client.VersionStatusRunning,
-		Builds: []client.Build{{ComponentType: "amazon-ebs.ubuntu", Platform: "aws", Status: client.BuildStatusRunning}},
-	})
-	f.revoked = f.api.addVersion("web", client.Version{
-		Fingerprint: "fp-revoked", Name: "v3", Status: client.VersionStatusRevoked,
+	}
+	f.running = client.Version{
+		ID: fixtureID(3), Fingerprint: "fp-running", Name: "v0", Status: client.VersionStatusRunning,
+		Builds: []client.Build{{ID: fixtureID(31), ComponentType: "amazon-ebs.ubuntu", Platform: "aws", Status: client.BuildStatusRunning}},
+	}
+	f.revoked = client.Version{
+		ID: fixtureID(4), Fingerprint: "fp-revoked", Name: "v3", Status: client.VersionStatusRevoked,
 		RevokeAt: at(-time.Hour), RevocationMessage: "CVE-2026-0001", RevocationAuthor: "bob", RevocationType: "MANUAL",
-		Builds: []client.Build{{ComponentType: "amazon-ebs.ubuntu", Platform: "aws", Status: client.BuildStatusDone,
+		Builds: []client.Build{{ID: fixtureID(41), ComponentType: "amazon-ebs.ubuntu", Platform: "aws", Status: client.BuildStatusDone,
 			Artifacts: []client.Artifact{{ExternalIdentifier: "ami-333", Region: "us-east-1"}}}},
-	})
-	f.schedule = f.api.addVersion("web", client.Version{
-		Fingerprint: "fp-scheduled", Name: "v4", Status: client.VersionStatusRevocationScheduled,
+	}
+	f.schedule = client.Version{
+		ID: fixtureID(5), Fingerprint: "fp-scheduled", Name: "v4", Status: client.VersionStatusRevocationScheduled,
 		RevokeAt: at(time.Hour), RevocationMessage: "end of life", RevocationAuthor: "bob", RevocationType: "MANUAL",
-		Builds: []client.Build{{ComponentType: "amazon-ebs.ubuntu", Platform: "aws", Status: client.BuildStatusDone,
+		Builds: []client.Build{{ID: fixtureID(51), ComponentType: "amazon-ebs.ubuntu", Platform: "aws", Status: client.BuildStatusDone,
 			Artifacts: []client.Artifact{{ExternalIdentifier: "ami-444", Region: "us-east-1"}}}},
-	})
-	f.api.assign("web", "stable", "fp-v1")
-	f.api.assign("web", "edge", "fp-v2")
-	f.api.assign("web", "pinned-revoked", "fp-revoked")
-	f.api.assign("web", "unassigned", "")
-	f.api.assign("web", client.LatestChannel, "fp-scheduled")
+	}
+	web := []client.Version{f.schedule, f.revoked, f.running, f.v2, f.v1}
+	channel := func(name string, v *client.Version) *client.Channel {
+		return &client.Channel{Name: name, BucketName: "web", Managed: name == client.LatestChannel, Version: v}
+	}
+	f.api = &stubReader{
+		loc:     client.Location{OrganizationID: fakeOrganizationID, ProjectID: fakeProjectID},
+		buckets: map[string][]client.Version{"web": web, "empty": {}},
+		channels: map[string]map[string]*client.Channel{
+			"web": {
+				"stable":             channel("stable", &web[4]),
+				"edge":               channel("edge", &web[3]),
+				"pinned-revoked":     channel("pinned-revoked", &web[1]),
+				"unassigned":         channel("unassigned", nil),
+				client.LatestChannel: channel(client.LatestChannel, &web[0]),
+			},
+			"empty": {client.LatestChannel: {Name: client.LatestChannel, BucketName: "empty", Managed: true}},
+		},
+		calls: map[string]int{},
+		fails: map[string]error{},
+	}
 	return f
 }
 

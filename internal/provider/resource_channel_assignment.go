@@ -18,11 +18,10 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure      = (*channelAssignmentResource)(nil)
-	_ resource.ResourceWithValidateConfig = (*channelAssignmentResource)(nil)
-	_ resource.ResourceWithModifyPlan     = (*channelAssignmentResource)(nil)
-	_ resource.ResourceWithImportState    = (*channelAssignmentResource)(nil)
-	_ resource.ResourceWithMoveState      = (*channelAssignmentResource)(nil)
+	_ resource.ResourceWithConfigure   = (*channelAssignmentResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*channelAssignmentResource)(nil)
+	_ resource.ResourceWithImportState = (*channelAssignmentResource)(nil)
+	_ resource.ResourceWithMoveState   = (*channelAssignmentResource)(nil)
 )
 
 // unassignedFingerprint is the version_fingerprint that means "no version";
@@ -76,7 +75,7 @@ func (r *channelAssignmentResource) Schema(_ context.Context, _ resource.SchemaR
 			},
 			"channel_name": schema.StringAttribute{
 				Required:   true,
-				Validators: nameValidators(),
+				Validators: append(nameValidators(), notManagedChannel()),
 				MarkdownDescription: "The channel to assign. It must exist (see `hcppacker_channel`) and must not be " +
 					"`latest`, which HCP Packer manages. Changing it replaces the assignment (unassigning the old channel).",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
@@ -116,13 +115,6 @@ func (r *channelAssignmentResource) Configure(_ context.Context, req resource.Co
 	r.pd = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-func (r *channelAssignmentResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var channel, bucket types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("channel_name"), &channel)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("bucket_name"), &bucket)...)
-	checkNotManagedChannel(channel, bucket, &resp.Diagnostics)
-}
-
 func (r *channelAssignmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	planLocation(ctx, r.pd, req, resp)
 	if r.pd == nil || req.Plan.Raw.IsNull() || resp.Diagnostics.HasError() {
@@ -133,8 +125,7 @@ func (r *channelAssignmentResource) ModifyPlan(ctx context.Context, req resource
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	checkNotManagedChannel(plan.ChannelName, plan.BucketName, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() || plan.BucketName.IsUnknown() || plan.VersionFingerprint.IsUnknown() ||
+	if plan.BucketName.IsUnknown() || plan.VersionFingerprint.IsUnknown() ||
 		plan.ChannelName.IsUnknown() || plan.ProjectID.IsUnknown() {
 		return
 	}
@@ -267,7 +258,7 @@ func (r *channelAssignmentResource) ImportState(ctx context.Context, req resourc
 			fmt.Sprintf("Expected an import id of the form %s, got %q.", channelImportFormat, req.ID))
 		return
 	}
-	checkNotManagedChannel(types.StringValue(name), types.StringValue(bucket), &resp.Diagnostics)
+	checkNotManagedChannel(path.Root("channel_name"), name, bucket, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -393,18 +384,6 @@ func (m *channelAssignmentResourceModel) fromAPI(loc client.Location, ch *client
 	}
 	m.VersionFingerprint = types.StringValue(ch.Version.Fingerprint)
 	m.VersionName = types.StringValue(ch.Version.Name)
-}
-
-// checkNotManagedChannel refuses the managed `latest` channel, which the
-// registry moves by itself and nobody may assign.
-func checkNotManagedChannel(channel, bucket types.String, diags *diag.Diagnostics) {
-	if channel.IsNull() || channel.IsUnknown() || channel.ValueString() != client.LatestChannel {
-		return
-	}
-	diags.AddAttributeError(path.Root("channel_name"), "Managed Channel Cannot Be Assigned",
-		fmt.Sprintf("Channel %q of bucket %q is managed by HCP Packer, which always points it at the newest complete, "+
-			"unrevoked version; it cannot be assigned by Terraform. Assign a channel of your own instead.",
-			client.LatestChannel, bucket.ValueString()))
 }
 
 // revocationReason quotes a revocation's message for an error detail.

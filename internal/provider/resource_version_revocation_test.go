@@ -137,67 +137,6 @@ func TestAccVersionRevocation_outOfBand(t *testing.T) {
 	})
 }
 
-// TestAccVersionRevocation_scheduled checks a revocation set for later: it
-// is not revoked at first, `revoked` flips once the time passes (on the next
-// refresh, with no change to apply), and switching to revoke_in replaces it.
-func TestAccVersionRevocation_scheduled(t *testing.T) {
-	t.Parallel()
-	bucket := acctest.RandomName("bucket")
-	v1 := acctest.PublishVersion(t, bucket)
-	// Far enough ahead that the first step reads it as scheduled even on a
-	// busy machine, near enough that the test does not wait long for it.
-	soon := time.Now().Add(12 * time.Second).UTC().Format(time.RFC3339)
-	scheduled := revocationConfig(bucket, v1.Fingerprint, fmt.Sprintf("revoke_at = %q", soon))
-
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: scheduled,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(revocationAddr, tfjsonpath.New("revoke_at"), knownvalue.StringExact(soon)),
-					statecheck.ExpectKnownValue(revocationAddr, tfjsonpath.New("revoked"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue(revocationAddr, tfjsonpath.New("status"),
-						knownvalue.StringExact(client.VersionStatusRevocationScheduled)),
-				},
-			},
-			{
-				PreConfig: func() { waitForStatus(t, bucket, v1.Fingerprint, client.VersionStatusRevoked) },
-				Config:    scheduled,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(revocationAddr, tfjsonpath.New("revoked"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue(revocationAddr, tfjsonpath.New("status"), knownvalue.StringExact(client.VersionStatusRevoked)),
-				},
-			},
-			{
-				Config: revocationConfig(bucket, v1.Fingerprint, `revoke_in = "30d"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(revocationAddr, plancheck.ResourceActionDestroyBeforeCreate),
-					plancheck.ExpectUnknownValue(revocationAddr, tfjsonpath.New("revoke_at")),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(revocationAddr, tfjsonpath.New("revoked"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue(revocationAddr, tfjsonpath.New("revoke_in"), knownvalue.StringExact("30d")),
-				},
-				Check: func(s *terraform.State) error {
-					at, err := time.Parse(time.RFC3339, s.RootModule().Resources[revocationAddr].Primary.Attributes["revoke_at"])
-					if err != nil {
-						return err
-					}
-					if d := time.Until(at); d < 29*24*time.Hour || d > 31*24*time.Hour {
-						return fmt.Errorf("revoke_at %s is not about 30 days ahead", at)
-					}
-					return nil
-				},
-			},
-		},
-	})
-}
-
 // TestAccVersionRevocation_descendants checks that revoking a version revokes
 // the versions built from it unless skip_descendants_revocation is set, and
 // that destroying the revocation restores them too.
@@ -353,26 +292,4 @@ func checkNotRevoked(t *testing.T, bucket, fingerprint string) error {
 		return fmt.Errorf("version %q of bucket %q is still revoked (revoke_at %s)", fingerprint, bucket, v.RevokeAt)
 	}
 	return nil
-}
-
-// waitForStatus polls the version until it has status, failing the test
-// after a deadline. It waits for the registry's clock, not for the provider.
-func waitForStatus(t *testing.T, bucket, fingerprint, status string) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	tick := time.NewTicker(100 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		v, err := acctest.Client(t).GetVersion(context.Background(), acctest.Location(t), bucket, fingerprint)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if v.Status == status {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("version %q of bucket %q still has status %s, want %s", fingerprint, bucket, v.Status, status)
-		}
-		<-tick.C
-	}
 }

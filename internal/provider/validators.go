@@ -7,7 +7,10 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/golden-image/terraform-provider-hcppacker/internal/client"
 )
@@ -75,4 +78,46 @@ func (v requestTimeoutValidator) ValidateString(ctx context.Context, req validat
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Request Timeout",
 			fmt.Sprintf("request_timeout %q %s.", req.ConfigValue.ValueString(), v.Description(ctx)))
 	}
+}
+
+// notManagedChannel refuses the managed `latest` channel, which the registry
+// moves by itself and nobody may assign. It names the bucket_name next to
+// the attribute when that is known.
+func notManagedChannel() validator.String { return notManagedChannelValidator{} }
+
+type notManagedChannelValidator struct{}
+
+func (notManagedChannelValidator) Description(context.Context) string {
+	return "must not be " + client.LatestChannel + ", the channel HCP Packer manages"
+}
+
+func (v notManagedChannelValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (notManagedChannelValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	var bucket types.String
+	// The bucket only makes the message more precise: a missing or unknown
+	// one is left out of it rather than reported.
+	_ = req.Config.GetAttribute(ctx, req.Path.ParentPath().AtName("bucket_name"), &bucket)
+	checkNotManagedChannel(req.Path, req.ConfigValue.ValueString(), bucket.ValueString(), &resp.Diagnostics)
+}
+
+// checkNotManagedChannel is notManagedChannel's rule, for callers without a
+// configuration (import).
+func checkNotManagedChannel(at path.Path, channel, bucket string, diags *diag.Diagnostics) {
+	if channel != client.LatestChannel {
+		return
+	}
+	of := ""
+	if bucket != "" {
+		of = fmt.Sprintf(" of bucket %q", bucket)
+	}
+	diags.AddAttributeError(at, "Managed Channel Cannot Be Assigned",
+		fmt.Sprintf("Channel %q%s is managed by HCP Packer, which always points it at the newest complete, "+
+			"unrevoked version; it cannot be assigned by Terraform. Assign a channel of your own instead.",
+			client.LatestChannel, of))
 }

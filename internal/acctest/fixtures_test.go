@@ -12,7 +12,7 @@ var slug = regexp.MustCompile(`^[\da-zA-Z][-a-zA-Z\d]{1,34}[\da-zA-Z]$`)
 func TestRandomNameIsAValidUniqueName(t *testing.T) {
 	t.Parallel()
 	seen := map[string]bool{}
-	for _, prefix := range []string{"b", "bucket", strings.Repeat("p", 25)} {
+	for _, prefix := range []string{"b", "bucket", strings.Repeat("p", maxNamePrefix)} {
 		for range 100 {
 			name := RandomName(prefix)
 			if !slug.MatchString(name) || !strings.HasPrefix(name, prefix+"-") {
@@ -30,8 +30,8 @@ func TestRandomNameRefusesLongPrefixes(t *testing.T) {
 	t.Parallel()
 	defer func() {
 		if recover() == nil {
-			t.Error("RandomName accepted a prefix that makes names longer than 36 characters")
+			t.Error("RandomName accepted a prefix that can make names longer than 36 characters")
 		}
 	}()
-	RandomName(strings.Repeat("p", 26))
+	RandomName(strings.Repeat("p", maxNamePrefix+1))
 }

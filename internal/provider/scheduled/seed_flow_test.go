@@ -1,9 +1,8 @@
-package provider_test
+package scheduled_test
 
 import (
 	"fmt"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -62,7 +61,6 @@ resource "terraform_data" "app" {
 }
 
 func TestAccSeedFlow_revokedImageStopsThePlan(t *testing.T) {
-	t.Parallel()
 	acctest.PreCheck(t)
 	bucket := acctest.RandomName("seed-flow")
 	ami := func(id string) acctest.PublishOption {
@@ -116,14 +114,15 @@ resource "hcppacker_version_revocation" "release" {
 				// version (rollback disabled): the next plan stops with the
 				// user's own message.
 				PreConfig: func() {
-					at := time.Now().Add(time.Second)
-					revokeOutOfBand(t, bucket, v2.Fingerprint, client.Revocation{
+					at := acctest.Now().Add(untilEffective)
+					acctest.RevokeVersion(t, bucket, v2.Fingerprint, client.Revocation{
 						At: &at, Message: "Kernel CVE", DisableRollbackChannels: true,
 					})
-					waitForStatus(t, bucket, v2.Fingerprint, client.VersionStatusRevoked)
+					acctest.AdvanceClock(t, effective)
+					requireStatus(t, bucket, v2.Fingerprint, client.VersionStatusRevoked)
 				},
 				Config:      seedFlowConfig(bucket, v2.Fingerprint, ""),
-				ExpectError: errorMatching(`Refusing to deploy ami-0release2: the stable golden image is revoked.`),
+				ExpectError: acctest.ErrorMatching(`Refusing to deploy ami-0release2: the stable golden image is revoked.`),
 			},
 		},
 	})
