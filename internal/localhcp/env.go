@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/iam"
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/store"
 )
 
@@ -44,7 +45,7 @@ func LoadEnv(dir, role string) ([]string, error) {
 		if projectID, err = tx.Meta(metaDefaultProject); err != nil {
 			return err
 		}
-		ps, err := tx.Principals()
+		ps, err := tx.Principals(iam.OrganizationResource(orgID))
 		if err != nil {
 			return err
 		}

@@ -101,8 +101,9 @@ type Faults struct {
 	RetryAfter time.Duration
 }
 
-// Principal is a service principal: its id is recorded as author_id and
-// revocation_author.
+// Principal is a seeded service principal of the organization, with one
+// key (ClientID, ClientSecret) and one role on the organization. Its id is
+// recorded as author_id and revocation_author.
 type Principal struct {
 	ID           string
 	Name         string
@@ -194,11 +195,14 @@ func (s *Server) prepare(cert tls.Certificate) error {
 	}
 	s.listener = ln
 	s.addr = ln.Addr().String()
-	s.handler = httpapi.New(httpapi.Config{
+	s.handler, err = httpapi.New(httpapi.Config{
 		Service: svc, DB: s.db, Organization: s.seeded.org, Projects: s.seeded.projects,
-		Principals: s.seeded.principals, BaseURL: s.URL(), TokenTTL: s.opts.TokenTTL,
-		Now: s.opts.Now, Logger: s.opts.Logger,
+		BaseURL: s.URL(), TokenTTL: s.opts.TokenTTL, Now: s.opts.Now, Logger: s.opts.Logger,
 	})
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	s.handler.SetFaults(httpapi.Faults(s.opts.Faults))
 	t := s.opts.Timeouts.withDefaults()
 	s.http = &http.Server{

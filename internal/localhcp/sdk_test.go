@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/hcp-sdk-go/clients/cloud-iam/stable/2019-12-10/client/iam_service"
+	"github.com/hashicorp/hcp-sdk-go/clients/cloud-iam/stable/2019-12-10/client/service_principals_service"
 	"github.com/hashicorp/hcp-sdk-go/clients/cloud-operation/stable/2020-05-05/client/operation_service"
 	legacy_service "github.com/hashicorp/hcp-sdk-go/clients/cloud-packer-service/stable/2021-04-30/client/packer_service"
 	"github.com/hashicorp/hcp-sdk-go/clients/cloud-packer-service/stable/2023-01-01/client/packer_service"
@@ -24,6 +26,8 @@ type sdk struct {
 	orgs     organization_service.ClientService
 	projects project_service.ClientService
 	ops      operation_service.ClientService
+	sps      service_principals_service.ClientService
+	iam      iam_service.ClientService
 	org      string
 	project  string
 }
@@ -73,6 +77,8 @@ func clientsWith(t testing.TB, srv *localhcp.Server, clientID, secret string) *s
 		orgs:     organization_service.New(rt, nil),
 		projects: project_service.New(rt, nil),
 		ops:      operation_service.New(rt, nil),
+		sps:      service_principals_service.New(rt, nil),
+		iam:      iam_service.New(rt, nil),
 		org:      srv.OrganizationID(),
 		project:  srv.ProjectID(),
 	}

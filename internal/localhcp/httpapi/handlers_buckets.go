@@ -32,7 +32,7 @@ func listBuckets(h *Handler, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	buckets, info, err := h.cfg.Service.ListBuckets(c.ctx, c.loc, o)
+	buckets, info, err := h.listBucketsFor(c, o)
 	if err != nil {
 		return nil, err
 	}
@@ -81,4 +81,23 @@ func listAncestry(h *Handler, c *call) (any, error) {
 		out = append(out, renderRelation(r))
 	}
 	return map[string]any{"relations": out, "total_count": total, "pagination": pagination(info)}, nil
+}
+
+// listBucketsFor lists a project's buckets, or for a principal with roles
+// on some buckets only, those buckets, paginated among themselves.
+func (h *Handler) listBucketsFor(c *call, o registry.ListOptions) ([]*registry.BucketView, registry.PageInfo, error) {
+	if c.onlyBuckets == nil {
+		return h.cfg.Service.ListBuckets(c.ctx, c.loc, o)
+	}
+	all, _, err := h.cfg.Service.ListBuckets(c.ctx, c.loc, registry.ListOptions{OrderBy: o.OrderBy})
+	if err != nil {
+		return nil, registry.PageInfo{}, err
+	}
+	mine := make([]*registry.BucketView, 0, len(c.onlyBuckets))
+	for _, b := range all {
+		if c.onlyBuckets[b.Name] {
+			mine = append(mine, b)
+		}
+	}
+	return registry.Paginate(mine, o)
 }
