@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/hcp-sdk-go/clients/cloud-packer-service/stable/2023-01-01/client/packer_service"
 	"github.com/hashicorp/hcp-sdk-go/clients/cloud-resource-manager/stable/2019-12-10/client/organization_service"
 	"github.com/hashicorp/hcp-sdk-go/clients/cloud-resource-manager/stable/2019-12-10/client/project_service"
+	"github.com/hashicorp/hcp-sdk-go/clients/cloud-resource-manager/stable/2019-12-10/client/resource_service"
 	"github.com/hashicorp/hcp-sdk-go/config"
 	"github.com/hashicorp/hcp-sdk-go/httpclient"
 	"github.com/hashicorp/hcp-sdk-go/profile"
@@ -26,6 +27,7 @@ type sdk struct {
 	orgs     organization_service.ClientService
 	projects project_service.ClientService
 	ops      operation_service.ClientService
+	rs       resource_service.ClientService
 	sps      service_principals_service.ClientService
 	iam      iam_service.ClientService
 	org      string
@@ -77,6 +79,7 @@ func clientsWith(t testing.TB, srv *localhcp.Server, clientID, secret string) *s
 		orgs:     organization_service.New(rt, nil),
 		projects: project_service.New(rt, nil),
 		ops:      operation_service.New(rt, nil),
+		rs:       resource_service.New(rt, nil),
 		sps:      service_principals_service.New(rt, nil),
 		iam:      iam_service.New(rt, nil),
 		org:      srv.OrganizationID(),

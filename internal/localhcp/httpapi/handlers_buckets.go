@@ -1,7 +1,9 @@
 package httpapi
 
 import (
+	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/iam"
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/registry"
+	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/store"
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/wire"
 )
 
@@ -59,6 +61,13 @@ func updateBucket(h *Handler, c *call) (any, error) {
 
 func deleteBucket(h *Handler, c *call) (any, error) {
 	if err := h.cfg.Service.DeleteBucket(c.ctx, c.loc, c.param("bucket")); err != nil {
+		return nil, err
+	}
+	// A bucket made later with the same name starts with no bindings.
+	err := h.changeIdentities(c, func(tx *store.Tx) error {
+		return tx.ReplaceBindings(iam.BucketResource(c.loc.ProjectID, c.param("bucket")), nil)
+	})
+	if err != nil {
 		return nil, err
 	}
 	return struct{}{}, nil

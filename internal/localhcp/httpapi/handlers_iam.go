@@ -223,7 +223,7 @@ func getCallerIdentity(h *Handler, c *call) (any, error) {
 		return nil, registry.Errorf(codes.Unauthenticated, "the principal of this access token no longer exists: request a new token with current credentials")
 	}
 	rendered := renderServicePrincipal(h.cfg.Organization.ID, &sp)
-	return map[string]any{"principal": wire.Principal{ID: sp.ID, Type: "PRINCIPAL_TYPE_SERVICE", Service: &rendered}}, nil
+	return map[string]any{"principal": wire.Principal{ID: sp.ID, Type: principalTypeService, Service: &rendered}}, nil
 }
 
 // changeIdentities runs fn in a write transaction and reloads what the

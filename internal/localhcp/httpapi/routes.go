@@ -89,5 +89,6 @@ func (h *Handler) registerRoutes() {
 	unimplemented(buildPath + "/packages")
 	h.registerLegacyRoutes()
 	h.registerIAMRoutes()
+	h.registerPolicyRoutes()
 	unimplemented("/packer/2021-04-30/{rest...}")
 }

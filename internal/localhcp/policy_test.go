@@ -1,0 +1,196 @@
+package localhcp_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/hcp-sdk-go/clients/cloud-iam/stable/2019-12-10/client/iam_service"
+	iammodels "github.com/hashicorp/hcp-sdk-go/clients/cloud-iam/stable/2019-12-10/models"
+	"github.com/hashicorp/hcp-sdk-go/clients/cloud-resource-manager/stable/2019-12-10/client/organization_service"
+	"github.com/hashicorp/hcp-sdk-go/clients/cloud-resource-manager/stable/2019-12-10/client/project_service"
+	"github.com/hashicorp/hcp-sdk-go/clients/cloud-resource-manager/stable/2019-12-10/client/resource_service"
+	rm "github.com/hashicorp/hcp-sdk-go/clients/cloud-resource-manager/stable/2019-12-10/models"
+)
+
+func (c *sdk) projectPolicy() (*rm.HashicorpCloudResourcemanagerPolicy, error) {
+	p := project_service.NewProjectServiceGetIamPolicyParams()
+	p.ID = c.project
+	r, err := c.projects.ProjectServiceGetIamPolicy(p, nil)
+	if err != nil {
+		return nil, err
+	}
+	return r.Payload.Policy, nil
+}
+
+func (c *sdk) setProjectPolicy(policy *rm.HashicorpCloudResourcemanagerPolicy) (*rm.HashicorpCloudResourcemanagerPolicy, error) {
+	p := project_service.NewProjectServiceSetIamPolicyParams()
+	p.ID, p.Body = c.project, &rm.HashicorpCloudResourcemanagerProjectServiceSetIamPolicyBody{Policy: policy}
+	r, err := c.projects.ProjectServiceSetIamPolicy(p, nil)
+	if err != nil {
+		return nil, err
+	}
+	return r.Payload.Policy, nil
+}
+
+func (c *sdk) orgPolicy() (*rm.HashicorpCloudResourcemanagerPolicy, error) {
+	p := organization_service.NewOrganizationServiceGetIamPolicyParams()
+	p.ID = c.org
+	r, err := c.orgs.OrganizationServiceGetIamPolicy(p, nil)
+	if err != nil {
+		return nil, err
+	}
+	return r.Payload.Policy, nil
+}
+
+func (c *sdk) bucketPolicy(resourceName string) (*rm.HashicorpCloudResourcemanagerPolicy, error) {
+	p := resource_service.NewResourceServiceGetIamPolicyParams()
+	p.ResourceName = &resourceName
+	r, err := c.rs.ResourceServiceGetIamPolicy(p, nil)
+	if err != nil {
+		return nil, err
+	}
+	return r.Payload.Policy, nil
+}
+
+func (c *sdk) setBucketPolicy(resourceName string, policy *rm.HashicorpCloudResourcemanagerPolicy) (*rm.HashicorpCloudResourcemanagerPolicy, error) {
+	p := resource_service.NewResourceServiceSetIamPolicyParams()
+	p.Body = &rm.HashicorpCloudResourcemanagerResourceSetIamPolicyRequest{Policy: policy, ResourceName: resourceName}
+	r, err := c.rs.ResourceServiceSetIamPolicy(p, nil)
+	if err != nil {
+		return nil, err
+	}
+	return r.Payload.Policy, nil
+}
+
+// grant is a one-role, one-principal policy with etag, as the official
+// binding resources send it.
+func grant(role, principalID, etag string) *rm.HashicorpCloudResourcemanagerPolicy {
+	sp := rm.HashicorpCloudResourcemanagerPolicyBindingMemberTypeSERVICEPRINCIPAL
+	return &rm.HashicorpCloudResourcemanagerPolicy{Etag: etag, Bindings: []*rm.HashicorpCloudResourcemanagerPolicyBinding{
+		{RoleID: role, Members: []*rm.HashicorpCloudResourcemanagerPolicyBindingMember{{MemberID: principalID, MemberType: &sp}}},
+	}}
+}
+
+// principalWithKey creates a project principal and a key for it, and
+// returns the principal and clients acting as it.
+func principalWithKey(t *testing.T, admin *sdk, srv interface {
+	ProjectID() string
+}, name string) (*iammodels.HashicorpCloudIamServicePrincipal, string, string) {
+	t.Helper()
+	sp := check(admin.createPrincipal("project/"+srv.ProjectID(), name)).ok(t)
+	key := check(admin.createKey(sp.ResourceName)).ok(t)
+	return sp, key.Key.ClientID, key.ClientSecret
+}
+
+func TestProjectPolicyGrantsRolesWithEtags(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t, adminOptions())
+	admin := clientsFor(t, srv, "admin")
+	sp, id, secret := principalWithKey(t, admin, srv, "packer")
+	packer := clientsWith(t, srv, id, secret)
+	wantCode(t, check(packer.createBucket("golden", "", nil)).err, 403, 7)
+
+	empty := check(admin.projectPolicy()).ok(t)
+	if len(empty.Bindings) != 0 || empty.Etag == "" {
+		t.Fatalf("a fresh project's policy %+v, want no bindings and an etag", empty)
+	}
+	set := check(admin.setProjectPolicy(grant("roles/contributor", sp.ID, empty.Etag))).ok(t)
+	if set.Etag == empty.Etag || len(set.Bindings) != 1 || set.Bindings[0].RoleID != "roles/contributor" || set.Bindings[0].Members[0].MemberID != sp.ID {
+		t.Fatalf("SetIamPolicy answered %+v", set)
+	}
+	if got := check(admin.projectPolicy()).ok(t); got.Etag != set.Etag || len(got.Bindings) != 1 {
+		t.Fatalf("GetIamPolicy after set %+v, want %+v", got, set)
+	}
+	check(packer.createBucket("golden", "", nil)).ok(t)
+
+	// The etag read before the change is stale now: Aborted, HTTP 409.
+	msg := wantCode(t, check(admin.setProjectPolicy(grant("roles/viewer", sp.ID, empty.Etag))).err, 409, 10)
+	if !strings.Contains(msg, "GetIamPolicy") {
+		t.Fatalf("conflict message %q does not say to read the policy again", msg)
+	}
+	wantCode(t, check(admin.setProjectPolicy(grant("roles/viewer", sp.ID, ""))).err, 400, 3)
+	wantCode(t, check(admin.setProjectPolicy(grant("roles/secrets.app-manager", sp.ID, set.Etag))).err, 400, 3)
+	wantCode(t, check(admin.setProjectPolicy(grant("roles/viewer", "nobody", set.Etag))).err, 400, 3)
+
+	// Only admins set policies; viewers read them.
+	wantCode(t, check(packer.setProjectPolicy(grant("roles/admin", sp.ID, set.Etag))).err, 403, 7)
+	check(clientsFor(t, srv, "viewer").projectPolicy()).ok(t)
+
+	// The seeded principals' roles are the organization's policy.
+	org := check(admin.orgPolicy()).ok(t)
+	roles := map[string]string{}
+	for _, b := range org.Bindings {
+		for _, m := range b.Members {
+			roles[m.MemberID] = b.RoleID
+		}
+	}
+	if roles[srv.Principal("viewer").ID] != "roles/viewer" || roles[srv.Principal("admin").ID] != "roles/admin" {
+		t.Fatalf("organization policy %+v does not hold the seeded roles", roles)
+	}
+
+	// Emptying the policy, as the official policy resource's delete does,
+	// takes the role away.
+	check(admin.setProjectPolicy(&rm.HashicorpCloudResourcemanagerPolicy{Etag: set.Etag})).ok(t)
+	wantCode(t, check(packer.createBucket("other", "", nil)).err, 403, 7)
+}
+
+func TestBatchGetPrincipalsAnswersEveryID(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t, adminOptions())
+	admin := clientsFor(t, srv, "admin")
+	sp := check(admin.createPrincipal("project/"+srv.ProjectID(), "terraform")).ok(t)
+	p := iam_service.NewIamServiceBatchGetPrincipalsParams()
+	basic := "PRINCIPAL_VIEW_BASIC"
+	p.OrganizationID, p.PrincipalIds, p.View = srv.OrganizationID(), []string{sp.ID, srv.Principal("viewer").ID}, &basic
+	r, err := admin.iam.IamServiceBatchGetPrincipals(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Payload.Principals) != 2 {
+		t.Fatalf("principals %+v", r.Payload.Principals)
+	}
+	for _, got := range r.Payload.Principals {
+		if *got.Type != iammodels.HashicorpCloudIamPrincipalTypePRINCIPALTYPESERVICE {
+			t.Fatalf("principal %s has type %s", got.ID, *got.Type)
+		}
+	}
+	p.PrincipalIds = []string{sp.ID, "nobody"}
+	_, err = admin.iam.IamServiceBatchGetPrincipals(p, nil)
+	wantCode(t, err, 404, 5)
+}
+
+// The pipeline's Terraform principal holds viewer on one bucket alone: it
+// reads that bucket, is refused the other naming principal, action, bucket
+// and the role it needs, and lists its bucket alone.
+func TestBucketBindingsAddToProjectRoles(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t, adminOptions())
+	admin := clientsFor(t, srv, "admin")
+	a := check(admin.createBucket("bucket-a", "", nil)).ok(t)
+	check(admin.createBucket("bucket-b", "", nil)).ok(t)
+	sp, id, secret := principalWithKey(t, admin, srv, "terraform")
+	tf := clientsWith(t, srv, id, secret)
+
+	policy := check(admin.bucketPolicy(a.ResourceName)).ok(t)
+	check(admin.setBucketPolicy(a.ResourceName, grant("roles/viewer", sp.ID, policy.Etag))).ok(t)
+
+	check(tf.getBucket("bucket-a")).ok(t)
+	check(tf.listChannels("bucket-a")).ok(t)
+	msg := wantCode(t, check(tf.getBucket("bucket-b")).err, 403, 7)
+	for _, want := range []string{`principal "terraform"`, "packer.buckets.get", `bucket "bucket-b"`, "roles/viewer"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("refusal %q does not contain %q", msg, want)
+		}
+	}
+	msg = wantCode(t, check(tf.createChannel("bucket-a", "stable", "", false)).err, 403, 7)
+	if !strings.Contains(msg, "(role viewer)") || !strings.Contains(msg, "roles/contributor") {
+		t.Errorf("refusal %q does not name the role held and the role needed", msg)
+	}
+	listed := check(tf.listBuckets(0, "")).ok(t)
+	if len(listed.Buckets) != 1 || listed.Buckets[0].Name != "bucket-a" {
+		t.Fatalf("a bucket-only viewer lists %d buckets, want a alone", len(listed.Buckets))
+	}
+	check(tf.bucketPolicy(a.ResourceName)).ok(t)
+	wantCode(t, check(tf.setBucketPolicy(a.ResourceName, grant("roles/admin", sp.ID, policy.Etag))).err, 403, 7)
+	wantCode(t, check(admin.bucketPolicy("packer/project/"+srv.ProjectID()+"/bucket/missing")).err, 404, 5)
+}
