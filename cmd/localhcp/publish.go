@@ -10,12 +10,6 @@ import (
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/publish"
 )
 
-// repeated collects a flag given several times.
-type repeated []string
-
-func (r *repeated) String() string     { return strings.Join(*r, ",") }
-func (r *repeated) Set(v string) error { *r = append(*r, v); return nil }
-
 func publishCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("localhcp publish", flag.ContinueOnError)
 	fs.SetOutput(stderr)
