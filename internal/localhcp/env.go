@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/iam"
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/store"
 )
 
@@ -45,7 +44,7 @@ func LoadEnv(dir, role string) ([]string, error) {
 		if projectID, err = tx.Meta(metaDefaultProject); err != nil {
 			return err
 		}
-		ps, err := tx.Principals(iam.OrganizationResource(orgID))
+		ps, err := tx.Principals()
 		if err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package localhcp_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -10,6 +11,9 @@ import (
 	"github.com/hashicorp/hcp-sdk-go/clients/cloud-resource-manager/stable/2019-12-10/client/project_service"
 	"github.com/hashicorp/hcp-sdk-go/clients/cloud-resource-manager/stable/2019-12-10/client/resource_service"
 	rm "github.com/hashicorp/hcp-sdk-go/clients/cloud-resource-manager/stable/2019-12-10/models"
+
+	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp"
+	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/publish"
 )
 
 func (c *sdk) projectPolicy() (*rm.HashicorpCloudResourcemanagerPolicy, error) {
@@ -73,9 +77,7 @@ func grant(role, principalID, etag string) *rm.HashicorpCloudResourcemanagerPoli
 
 // principalWithKey creates a project principal and a key for it, and
 // returns the principal and clients acting as it.
-func principalWithKey(t *testing.T, admin *sdk, srv interface {
-	ProjectID() string
-}, name string) (*iammodels.HashicorpCloudIamServicePrincipal, string, string) {
+func principalWithKey(t *testing.T, admin *sdk, srv *localhcp.Server, name string) (*iammodels.HashicorpCloudIamServicePrincipal, string, string) {
 	t.Helper()
 	sp := check(admin.createPrincipal("project/"+srv.ProjectID(), name)).ok(t)
 	key := check(admin.createKey(sp.ResourceName)).ok(t)
@@ -193,4 +195,50 @@ func TestBucketBindingsAddToProjectRoles(t *testing.T) {
 	check(tf.bucketPolicy(a.ResourceName)).ok(t)
 	wantCode(t, check(tf.setBucketPolicy(a.ResourceName, grant("roles/admin", sp.ID, policy.Etag))).err, 403, 7)
 	wantCode(t, check(admin.bucketPolicy("packer/project/"+srv.ProjectID()+"/bucket/missing")).err, 404, 5)
+}
+
+// envWithKey is the HCP_* environment of srv with a key's credentials.
+func envWithKey(srv *localhcp.Server, clientID, secret string) []string {
+	return append(srv.Env(""), "HCP_CLIENT_ID="+clientID, "HCP_CLIENT_SECRET="+secret)
+}
+
+// The pipeline's security set-up, offline: two principals created through
+// the SDK, the Packer one contributor on the project, the Terraform one
+// viewer on one bucket. Publishing works as the first and is refused as
+// the second, which reads its bucket and is refused the other with a
+// message naming bucket, principal and the role it would need.
+func TestPipelineSecuritySetUpOffline(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t, adminOptions())
+	admin := clientsFor(t, srv, "admin")
+	ctx := context.Background()
+
+	packerSP, packerID, packerSecret := principalWithKey(t, admin, srv, "packer")
+	project := check(admin.projectPolicy()).ok(t)
+	check(admin.setProjectPolicy(grant("roles/contributor", packerSP.ID, project.Etag))).ok(t)
+	for _, bucket := range []string{"base-a", "base-b"} {
+		if _, err := publish.Publish(ctx, envWithKey(srv, packerID, packerSecret), publish.Options{
+			Bucket: bucket, Channels: []string{"stable"}, CreateChannels: true, Builds: []publish.Build{{}},
+		}); err != nil {
+			t.Fatalf("publish %s as the contributor: %v", bucket, err)
+		}
+	}
+
+	tfSP, tfID, tfSecret := principalWithKey(t, admin, srv, "terraform")
+	a := check(admin.getBucket("base-a")).ok(t)
+	policy := check(admin.bucketPolicy(a.ResourceName)).ok(t)
+	check(admin.setBucketPolicy(a.ResourceName, grant("roles/viewer", tfSP.ID, policy.Etag))).ok(t)
+
+	_, err := publish.Publish(ctx, envWithKey(srv, tfID, tfSecret), publish.Options{Bucket: "base-a", Builds: []publish.Build{{}}})
+	if err == nil || !strings.Contains(err.Error(), "roles/contributor") {
+		t.Fatalf("publish as the viewer: %v, want a refusal naming roles/contributor", err)
+	}
+	viewer := clientsWith(t, srv, tfID, tfSecret)
+	check(viewer.getChannel("base-a", "stable")).ok(t)
+	msg := wantCode(t, check(viewer.getChannel("base-b", "stable")).err, 403, 7)
+	for _, want := range []string{`principal "terraform"`, `bucket "base-b"`, "roles/viewer"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("refusal %q does not contain %q", msg, want)
+		}
+	}
 }

@@ -109,7 +109,7 @@ func seedProjects(tx *store.Tx, names []string, now time.Time, out *seeded) erro
 
 func seedPrincipals(tx *store.Tx, configured []Principal, now time.Time, out *seeded) error {
 	orgResource := iam.OrganizationResource(out.org.ID)
-	existing, err := tx.Principals(orgResource)
+	existing, err := tx.Principals()
 	if err != nil {
 		return err
 	}

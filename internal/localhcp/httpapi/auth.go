@@ -114,17 +114,17 @@ func (ids *identities) principalOf(sp store.ServicePrincipal) store.Principal {
 
 // principal checks a client id and secret, comparing the secret in
 // constant time.
-func (a *authenticator) principal(id, secret string) (store.Principal, string, bool) {
+func (a *authenticator) principal(id, secret string) (store.Principal, bool) {
 	ids := a.ids.Load()
 	k, known := ids.keys[id]
 	if id == "" || !known || !secretMatches(k, secret) {
-		return store.Principal{}, "", false
+		return store.Principal{}, false
 	}
 	sp, ok := ids.principals[k.PrincipalID]
 	if !ok {
-		return store.Principal{}, "", false
+		return store.Principal{}, false
 	}
-	return ids.principalOf(sp), k.ClientID, true
+	return ids.principalOf(sp), true
 }
 
 func secretMatches(k store.Key, secret string) bool {
@@ -155,7 +155,7 @@ func (a *authenticator) serveToken(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
 	}
-	p, clientID, ok := a.principal(id, secret)
+	p, ok := a.principal(id, secret)
 	if !ok {
 		oauthError(w, http.StatusUnauthorized, "invalid_client", "unknown client id or wrong client secret: check HCP_CLIENT_ID and HCP_CLIENT_SECRET against `localhcp env`")
 		return
@@ -170,7 +170,7 @@ func (a *authenticator) serveToken(w http.ResponseWriter, r *http.Request) {
 		if err := tx.DeleteTokensExpiredBefore(now.Add(-time.Hour)); err != nil {
 			return err
 		}
-		return tx.PutToken(hash, p.ID, clientID, expires)
+		return tx.PutToken(hash, p.ID, id, expires)
 	})
 	if err != nil {
 		oauthError(w, http.StatusInternalServerError, "server_error", "localhcp could not record the token: "+err.Error())
@@ -184,7 +184,7 @@ func (a *authenticator) serveToken(w http.ResponseWriter, r *http.Request) {
 			delete(a.cache, h)
 		}
 	}
-	a.cache[hash] = tokenEntry{principalID: p.ID, clientID: clientID, expiresAt: expires}
+	a.cache[hash] = tokenEntry{principalID: p.ID, clientID: id, expiresAt: expires}
 	a.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")

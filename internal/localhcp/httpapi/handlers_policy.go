@@ -3,6 +3,7 @@ package httpapi
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"net/http"
 	"slices"
 	"strconv"
 
@@ -97,7 +98,7 @@ func (h *Handler) authorizedTarget(c *call, target targetFunc, resourceName stri
 		return t, err
 	}
 	verb := "getiampolicy"
-	if c.r.Method == "PUT" {
+	if c.r.Method == http.MethodPut {
 		verb = "setiampolicy"
 	}
 	return t, h.Authorize(c.principal, "resourcemanager."+kind+"."+verb, t.projectID, t.bucket)

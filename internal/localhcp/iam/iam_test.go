@@ -43,7 +43,7 @@ func TestCheckName(t *testing.T) {
 
 func TestRanksAndBucketNames(t *testing.T) {
 	t.Parallel()
-	if !(Rank(RoleViewer) < Rank(RoleContributor) && Rank(RoleContributor) < Rank(RoleAdmin) && Rank(RoleAdmin) < Rank(RoleOwner)) {
+	if Rank(RoleViewer) >= Rank(RoleContributor) || Rank(RoleContributor) >= Rank(RoleAdmin) || Rank(RoleAdmin) >= Rank(RoleOwner) {
 		t.Fatal("basic roles are not ranked viewer < contributor < admin < owner")
 	}
 	if Rank("roles/secrets.app-manager") != RankNone || KnownRole("roles/packer.viewer") {

@@ -186,16 +186,16 @@ func (t *Tx) DeleteKey(principalID, keyID string) error {
 }
 
 // Principals lists the seeded principals in the order they were
-// configured, each with its first key and its role on organization
-// resource orgResource (the highest, when it has several; "" for none).
-func (t *Tx) Principals(orgResource string) ([]Principal, error) {
+// configured, each with its first key and its role on the organization
+// (the highest, when it has several; "" for none).
+func (t *Tx) Principals() ([]Principal, error) {
 	rows, err := t.query(`SELECT p.id, p.name, COALESCE(k.client_id, ''), COALESCE(k.secret, ''),
-			COALESCE((SELECT substr(b.role_id, 7) FROM iam_bindings b WHERE b.resource = ? AND b.member_id = p.id
+			COALESCE((SELECT substr(b.role_id, 7) FROM iam_bindings b WHERE b.resource LIKE 'organization/%' AND b.member_id = p.id
 				ORDER BY CASE b.role_id WHEN 'roles/owner' THEN 4 WHEN 'roles/admin' THEN 3 WHEN 'roles/contributor' THEN 2
 					WHEN 'roles/viewer' THEN 1 ELSE 0 END DESC LIMIT 1), '')
 		FROM service_principals p
 		LEFT JOIN principal_keys k ON k.client_id = (SELECT client_id FROM principal_keys WHERE principal_id = p.id ORDER BY created_at, client_id LIMIT 1)
-		WHERE p.seeded = 1 ORDER BY p.position`, orgResource)
+		WHERE p.seeded = 1 ORDER BY p.position`)
 	return collect(rows, err, func(s scanner) (*Principal, error) {
 		var p Principal
 		if err := s.Scan(&p.ID, &p.Name, &p.ClientID, &p.ClientSecret, &p.Role); err != nil {

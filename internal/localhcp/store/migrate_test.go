@@ -115,7 +115,7 @@ func TestOpenMovesPrincipalsOfAnOlderDatabase(t *testing.T) {
 	}
 	defer db.Close()
 	err = db.ViewTx(context.Background(), func(tx *Tx) error {
-		ps, err := tx.Principals("organization/org-1")
+		ps, err := tx.Principals()
 		if err != nil {
 			return err
 		}
