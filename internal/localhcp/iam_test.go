@@ -189,3 +189,34 @@ func TestOnlyAdminsManagePrincipals(t *testing.T) {
 		check(c.getPrincipal(sp.ResourceName)).ok(t)
 	}
 }
+
+// Principals, keys and bindings made through the API survive a restart,
+// and a restart with new --principals replaces only the seeded ones.
+func TestRestartKeepsPrincipalsKeysAndBindings(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	first, err := localhcp.Start(localhcp.Options{DataDir: dir, Principals: adminOptions().Principals})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := clientsFor(t, first, "admin")
+	sp, id, secret := principalWithKey(t, admin, first, "packer")
+	policy := check(admin.projectPolicy()).ok(t)
+	check(admin.setProjectPolicy(grant("roles/contributor", sp.ID, policy.Etag))).ok(t)
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	second := startServer(t, localhcp.Options{DataDir: dir, Principals: []localhcp.Principal{{Name: "boss", Role: "admin"}}})
+	check(clientsWith(t, second, id, secret).createBucket("after-restart", "", nil)).ok(t)
+	if second.Principal("viewer").ID != "" {
+		t.Fatal("the replaced seeded viewer is still there")
+	}
+	var names []string
+	for _, p := range check(clientsFor(t, second, "admin").listPrincipals("organization/" + second.OrganizationID())).ok(t) {
+		names = append(names, p.Name)
+	}
+	if strings.Join(names, ",") != "boss" {
+		t.Fatalf("organization principals after the restart: %v, want boss alone", names)
+	}
+}
