@@ -242,3 +242,39 @@ func TestPipelineSecuritySetUpOffline(t *testing.T) {
 		}
 	}
 }
+
+func (c *sdk) setOrgPolicy(policy *rm.HashicorpCloudResourcemanagerPolicy) (*rm.HashicorpCloudResourcemanagerPolicy, error) {
+	p := organization_service.NewOrganizationServiceSetIamPolicyParams()
+	p.ID, p.Body = c.org, &rm.HashicorpCloudResourcemanagerOrganizationServiceSetIamPolicyBody{Policy: policy}
+	r, err := c.orgs.OrganizationServiceSetIamPolicy(p, nil)
+	if err != nil {
+		return nil, err
+	}
+	return r.Payload.Policy, nil
+}
+
+// An organization principal bound on the organization holds the role in
+// every project; a project's principal cannot be bound there.
+func TestOrganizationPolicyReachesEveryProject(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t, adminOptions())
+	admin := clientsFor(t, srv, "admin")
+	orgSP := check(admin.createPrincipal("organization/"+srv.OrganizationID(), "org-ci")).ok(t)
+	key := check(admin.createKey(orgSP.ResourceName)).ok(t)
+	projectSP := check(admin.createPrincipal("project/"+srv.ProjectID(), "project-ci")).ok(t)
+
+	policy := check(admin.orgPolicy()).ok(t)
+	msg := wantCode(t, check(admin.setOrgPolicy(grant("roles/contributor", projectSP.ID, policy.Etag))).err, 400, 3)
+	if !strings.Contains(msg, "project-ci") {
+		t.Fatalf("refusal %q does not name the project principal", msg)
+	}
+	// The whole policy is replaced: keep the seeded bindings and add one.
+	policy.Bindings = append(policy.Bindings, grant("roles/contributor", orgSP.ID, "").Bindings...)
+	set := check(admin.setOrgPolicy(policy)).ok(t)
+	check(clientsWith(t, srv, key.Key.ClientID, key.ClientSecret).createBucket("org-made", "", nil)).ok(t)
+	wantCode(t, check(admin.setOrgPolicy(policy)).err, 409, 10)
+	if set.Etag == policy.Etag {
+		t.Fatal("the etag did not change")
+	}
+	check(admin.getBucket("org-made")).ok(t) // the admin kept its role
+}
