@@ -259,7 +259,8 @@ func (s *Server) ProjectIDs() []string {
 	return ids
 }
 
-// Principals lists the principals with their credentials.
+// Principals lists the seeded principals with their credentials, as they
+// were at start; principals made through the API are not among them.
 func (s *Server) Principals() []Principal {
 	out := make([]Principal, len(s.seeded.principals))
 	for i, p := range s.seeded.principals {

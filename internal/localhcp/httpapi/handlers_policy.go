@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
-	"slices"
 	"strconv"
 
 	"google.golang.org/grpc/codes"
@@ -235,7 +234,12 @@ func batchGetPrincipals(h *Handler, c *call) (any, error) {
 		return nil, invalidArgument("%d principal_ids asked for: ask for at most 1000 at a time", len(asked))
 	}
 	out := make([]wire.Principal, 0, len(asked))
-	for _, id := range slices.Compact(slices.Sorted(slices.Values(asked))) {
+	seen := map[string]bool{}
+	for _, id := range asked {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
 		sp, ok := ids.principals[id]
 		if !ok {
 			return nil, registry.Errorf(codes.NotFound, "principal %q not found in organization %s", truncate(id), h.cfg.Organization.ID)
