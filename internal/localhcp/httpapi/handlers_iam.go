@@ -14,7 +14,7 @@ import (
 
 // The IAM service's resource-name routes take the whole name as one path
 // parameter; hcp-sdk-go escapes its slashes, other clients may not, and the
-// router unescapes both into the same name (CONTRACT.md §11.1).
+// router unescapes both into the same name (CONTRACT.md §12.1).
 const iamNamesPath = "/2019-12-10/{name...}"
 
 // Actions of the IAM service, for role checks.
