@@ -112,21 +112,6 @@ func (ids *identities) principalOf(sp store.ServicePrincipal) store.Principal {
 	return store.Principal{ID: sp.ID, Name: sp.Name, Role: iam.ShortRole(iam.RoleOfRank(ids.ranks[ids.orgResource][sp.ID]))}
 }
 
-// principal checks a client id and secret, comparing the secret in
-// constant time.
-func (a *authenticator) principal(id, secret string) (store.Principal, bool) {
-	ids := a.ids.Load()
-	k, known := ids.keys[id]
-	if id == "" || !known || !secretMatches(k, secret) {
-		return store.Principal{}, false
-	}
-	sp, ok := ids.principals[k.PrincipalID]
-	if !ok {
-		return store.Principal{}, false
-	}
-	return ids.principalOf(sp), true
-}
-
 func secretMatches(k store.Key, secret string) bool {
 	if k.Secret != "" {
 		return subtle.ConstantTimeCompare([]byte(secret), []byte(k.Secret)) == 1
@@ -279,4 +264,19 @@ func (a *authenticator) verify(r *http.Request) (store.Principal, error) {
 func hashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
+}
+
+// principal checks a client id and secret, comparing the secret in
+// constant time.
+func (a *authenticator) principal(id, secret string) (store.Principal, bool) {
+	ids := a.ids.Load()
+	k, known := ids.keys[id]
+	if id == "" || !known || !secretMatches(k, secret) {
+		return store.Principal{}, false
+	}
+	sp, ok := ids.principals[k.PrincipalID]
+	if !ok {
+		return store.Principal{}, false
+	}
+	return ids.principalOf(sp), true
 }
