@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"slices"
@@ -329,21 +328,9 @@ func principalsList(ctx context.Context, args []string, getenv func(string) stri
 
 func principalsDelete(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	cmd := principalsDeleteCommand
-	fs := cmd.newFlagSet(stderr)
-	principal := principalFlag(fs)
-	if code, done := cmd.parse(fs, args, stdout, stderr); done {
+	c, rn, code, done := principalCommand(ctx, cmd, "to delete", args, getenv, stdout, stderr)
+	if done {
 		return code
-	}
-	if *principal == "" {
-		return cmd.usageError(stderr, "--principal is required: name the principal to delete")
-	}
-	c, err := connectIAM(ctx, getenv)
-	if err != nil {
-		return failed(stderr, cmd, err)
-	}
-	rn, err := c.principalName(*principal)
-	if err != nil {
-		return failed(stderr, cmd, err)
 	}
 	p := service_principals_service.NewServicePrincipalsServiceDeleteServicePrincipalParamsWithContext(ctx)
 	p.ResourceName = rn
@@ -356,21 +343,9 @@ func principalsDelete(ctx context.Context, args []string, getenv func(string) st
 
 func keysAdd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	cmd := keysAddCommand
-	fs := cmd.newFlagSet(stderr)
-	principal := principalFlag(fs)
-	if code, done := cmd.parse(fs, args, stdout, stderr); done {
+	c, rn, code, done := principalCommand(ctx, cmd, "the key is for", args, getenv, stdout, stderr)
+	if done {
 		return code
-	}
-	if *principal == "" {
-		return cmd.usageError(stderr, "--principal is required: name the principal the key is for")
-	}
-	c, err := connectIAM(ctx, getenv)
-	if err != nil {
-		return failed(stderr, cmd, err)
-	}
-	rn, err := c.principalName(*principal)
-	if err != nil {
-		return failed(stderr, cmd, err)
 	}
 	p := service_principals_service.NewServicePrincipalsServiceCreateServicePrincipalKeyParamsWithContext(ctx)
 	p.ParentResourceName = rn
@@ -385,21 +360,9 @@ func keysAdd(ctx context.Context, args []string, getenv func(string) string, std
 
 func keysList(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	cmd := keysListCommand
-	fs := cmd.newFlagSet(stderr)
-	principal := principalFlag(fs)
-	if code, done := cmd.parse(fs, args, stdout, stderr); done {
+	c, rn, code, done := principalCommand(ctx, cmd, "whose keys to list", args, getenv, stdout, stderr)
+	if done {
 		return code
-	}
-	if *principal == "" {
-		return cmd.usageError(stderr, "--principal is required: name the principal whose keys to list")
-	}
-	c, err := connectIAM(ctx, getenv)
-	if err != nil {
-		return failed(stderr, cmd, err)
-	}
-	rn, err := c.principalName(*principal)
-	if err != nil {
-		return failed(stderr, cmd, err)
 	}
 	got, err := c.getPrincipal(rn)
 	if err != nil {
@@ -439,8 +402,28 @@ func keysDelete(ctx context.Context, args []string, getenv func(string) string, 
 	return 0
 }
 
-func principalFlag(fs *flag.FlagSet) *string {
-	return fs.String("principal", "", "the principal's `NAME` in the project or organization, or its resource name (required)")
+// principalCommand parses the flags of a command whose one flag is
+// --principal, connects and resolves the principal's resource name. done
+// says the command must stop there, with code.
+func principalCommand(ctx context.Context, cmd command, purpose string, args []string, getenv func(string) string,
+	stdout, stderr io.Writer,
+) (c *iamClient, rn string, code int, done bool) {
+	fs := cmd.newFlagSet(stderr)
+	principal := fs.String("principal", "", "the principal's `NAME` in the project or organization, or its resource name (required)")
+	if code, done := cmd.parse(fs, args, stdout, stderr); done {
+		return nil, "", code, true
+	}
+	if *principal == "" {
+		return nil, "", cmd.usageError(stderr, "--principal is required: name the principal %s", purpose), true
+	}
+	c, err := connectIAM(ctx, getenv)
+	if err == nil {
+		rn, err = c.principalName(*principal)
+	}
+	if err != nil {
+		return nil, "", failed(stderr, cmd, err), true
+	}
+	return c, rn, 0, false
 }
 
 // failed reports err and returns exit code 1.

@@ -28,14 +28,17 @@ const (
 )
 
 func (h *Handler) registerIAMRoutes() {
-	self := func(method, path, action string, fn handlerFunc) {
-		h.router.add(method, path, &endpoint{action: action, scope: scopeSelf, fn: fn, served: h.counts.counter(action)})
-	}
-	self("POST", iamNamesPath, "iam.names.post", postIAMName)
-	self("GET", iamNamesPath, "iam.names.get", getIAMName)
-	self("DELETE", iamNamesPath, "iam.names.delete", deleteIAMName)
+	h.addSelf("POST", iamNamesPath, "iam.names.post", postIAMName)
+	h.addSelf("GET", iamNamesPath, "iam.names.get", getIAMName)
+	h.addSelf("DELETE", iamNamesPath, "iam.names.delete", deleteIAMName)
 	h.router.add("GET", "/iam/2019-12-10/caller-identity", &endpoint{action: "iam.calleridentity.get", scope: scopeNone,
 		fn: getCallerIdentity, served: h.counts.counter("iam.calleridentity.get"), open: true})
+}
+
+// addSelf registers a route of scopeSelf; action names its counter, the
+// handler checks roles itself.
+func (h *Handler) addSelf(method, path, action string, fn handlerFunc) {
+	h.router.add(method, path, &endpoint{action: action, scope: scopeSelf, fn: fn, served: h.counts.counter(action)})
 }
 
 // postIAMName is CreateServicePrincipal (iam/<parent>/service-principals)

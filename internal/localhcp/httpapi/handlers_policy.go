@@ -30,9 +30,6 @@ type policyTarget struct {
 type targetFunc func(h *Handler, c *call, resourceName string) (t policyTarget, kind string, err error)
 
 func (h *Handler) registerPolicyRoutes() {
-	self := func(method, path, action string, fn handlerFunc) {
-		h.router.add(method, path, &endpoint{action: action, scope: scopeSelf, fn: fn, served: h.counts.counter(action)})
-	}
 	for _, r := range []struct {
 		path, kind string
 		target     targetFunc
@@ -41,8 +38,8 @@ func (h *Handler) registerPolicyRoutes() {
 		{rmPrefix + "/projects/{id}/iam-policy", "projects", projectTarget},
 		{resourcePolicyPath, "resources", bucketTarget},
 	} {
-		self("GET", r.path, "resourcemanager."+r.kind+".getiampolicy", getPolicy(r.target))
-		self("PUT", r.path, "resourcemanager."+r.kind+".setiampolicy", setPolicy(r.target))
+		h.addSelf("GET", r.path, "resourcemanager."+r.kind+".getiampolicy", getPolicy(r.target))
+		h.addSelf("PUT", r.path, "resourcemanager."+r.kind+".setiampolicy", setPolicy(r.target))
 	}
 	h.router.add("GET", "/iam/2019-12-10/organizations/{org}/principals", &endpoint{action: "iam.principals.list", scope: scopeNone,
 		fn: batchGetPrincipals, served: h.counts.counter("iam.principals.list"), open: true})
