@@ -15,6 +15,8 @@ func TestEveryHelpPrintsToStdoutAndExitsZero(t *testing.T) {
 		{"--help"}, {"-h"}, {"help"}, {"--version"},
 		{"help", "serve"}, {"help", "env"}, {"help", "publish"},
 		{"serve", "--help"}, {"serve", "-h"}, {"env", "--help"}, {"env", "-h"}, {"publish", "--help"}, {"publish", "-h"},
+		{"help", "principals"}, {"help", "keys"}, {"principals", "--help"}, {"keys", "-h"},
+		{"principals", "add", "--help"}, {"principals", "list", "-h"}, {"keys", "add", "--help"}, {"keys", "delete", "-h"},
 	} {
 		var out, errOut bytes.Buffer
 		if code := run(context.Background(), args, noEnv, &out, &errOut); code != 0 || out.Len() == 0 || errOut.Len() != 0 {

@@ -4,6 +4,8 @@
 //	localhcp serve    listen on 127.0.0.1 with a self-signed certificate
 //	localhcp env      print the HCP_* exports a client needs
 //	localhcp publish  record a build as `packer build` would
+//	localhcp principals, localhcp keys
+//	                  manage service principals, their roles and keys
 package main
 
 import (
@@ -29,6 +31,8 @@ Usage:
   localhcp publish --bucket NAME [--fingerprint F] [--platform aws] [--region us-east-1] [--external-id ami-…]
                    [--component-type null.example] [--label k=v]… [--channel stable]… [--create-channels]
                    [--parent-version-id ID] [--parent-channel-id ID] [--bucket-description TEXT]
+  localhcp principals add|list|delete [flags]   (as an admin: manage service principals and their roles)
+  localhcp keys add|list|delete [flags]         (as an admin: manage a principal's keys)
   localhcp help [COMMAND]
   localhcp --version
 
@@ -63,6 +67,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return env(ctx, args[1:], getenv, stdout, stderr)
 	case "publish":
 		return publishCmd(ctx, args[1:], getenv, stdout, stderr)
+	case "principals", "keys":
+		return iamCmd(ctx, args, getenv, stdout, stderr)
 	case "help":
 		return help(args[1:], stdout, stderr)
 	case "-h", "-help", "--help":
@@ -95,9 +101,13 @@ func help(args []string, stdout, stderr io.Writer) int {
 		"env":     {envCommand, func(fs *flag.FlagSet) { newEnvFlags(fs) }},
 		"publish": {publishCommand, func(fs *flag.FlagSet) { newPublishFlags(fs) }},
 	}
+	if args[0] == "principals" || args[0] == "keys" {
+		fmt.Fprint(stdout, iamUsage)
+		return 0
+	}
 	c, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "localhcp help: unknown command %q: use serve, env or publish\n", args[0])
+		fmt.Fprintf(stderr, "localhcp help: unknown command %q: use serve, env, publish, principals or keys\n", args[0])
 		return 2
 	}
 	fs := c.cmd.newFlagSet(stderr)

@@ -83,7 +83,7 @@ func publishCmd(ctx context.Context, args []string, getenv func(string) string, 
 	return 0
 }
 
-// providerRuntime sends publish's calls through the provider's transport,
+// providerRuntime sends the commands' calls through the provider's transport,
 // so they are retried by the provider's rules.
 func providerRuntime(apiAddress string, apiTLS *tls.Config, tokens oauth2.TokenSource, clientSecret string) runtime.ClientTransport {
 	return client.NewRuntime(apiAddress, apiTLS, tokens, "localhcp-publish", clientSecret)

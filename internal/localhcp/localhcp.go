@@ -101,8 +101,9 @@ type Faults struct {
 	RetryAfter time.Duration
 }
 
-// Principal is a service principal: its id is recorded as author_id and
-// revocation_author.
+// Principal is a seeded service principal of the organization, with one
+// key (ClientID, ClientSecret) and one role on the organization. Its id is
+// recorded as author_id and revocation_author.
 type Principal struct {
 	ID           string
 	Name         string
@@ -221,11 +222,14 @@ func (s *Server) prepare(cert tls.Certificate) error {
 	}
 	s.listener = ln
 	s.addr = ln.Addr().String()
-	s.handler = httpapi.New(httpapi.Config{
+	s.handler, err = httpapi.New(httpapi.Config{
 		Service: svc, DB: s.db, Organization: s.seeded.org, Projects: s.seeded.projects,
-		Principals: s.seeded.principals, BaseURL: s.URL(), TokenTTL: s.opts.TokenTTL,
-		Now: s.opts.Now, Logger: s.opts.Logger,
+		BaseURL: s.URL(), TokenTTL: s.opts.TokenTTL, Now: s.opts.Now, Logger: s.opts.Logger,
 	})
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	s.handler.SetFaults(httpapi.Faults(s.opts.Faults))
 	t := s.opts.Timeouts.withDefaults()
 	s.http = &http.Server{
@@ -270,7 +274,8 @@ func (s *Server) ProjectIDs() []string {
 	return ids
 }
 
-// Principals lists the principals with their credentials.
+// Principals lists the seeded principals with their credentials, as they
+// were at start; principals made through the API are not among them.
 func (s *Server) Principals() []Principal {
 	out := make([]Principal, len(s.seeded.principals))
 	for i, p := range s.seeded.principals {

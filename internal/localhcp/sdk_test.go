@@ -5,11 +5,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/hcp-sdk-go/clients/cloud-iam/stable/2019-12-10/client/iam_service"
+	"github.com/hashicorp/hcp-sdk-go/clients/cloud-iam/stable/2019-12-10/client/service_principals_service"
 	"github.com/hashicorp/hcp-sdk-go/clients/cloud-operation/stable/2020-05-05/client/operation_service"
 	legacy_service "github.com/hashicorp/hcp-sdk-go/clients/cloud-packer-service/stable/2021-04-30/client/packer_service"
 	"github.com/hashicorp/hcp-sdk-go/clients/cloud-packer-service/stable/2023-01-01/client/packer_service"
 	"github.com/hashicorp/hcp-sdk-go/clients/cloud-resource-manager/stable/2019-12-10/client/organization_service"
 	"github.com/hashicorp/hcp-sdk-go/clients/cloud-resource-manager/stable/2019-12-10/client/project_service"
+	"github.com/hashicorp/hcp-sdk-go/clients/cloud-resource-manager/stable/2019-12-10/client/resource_service"
 	"github.com/hashicorp/hcp-sdk-go/config"
 	"github.com/hashicorp/hcp-sdk-go/httpclient"
 	"github.com/hashicorp/hcp-sdk-go/profile"
@@ -24,6 +27,9 @@ type sdk struct {
 	orgs     organization_service.ClientService
 	projects project_service.ClientService
 	ops      operation_service.ClientService
+	rs       resource_service.ClientService
+	sps      service_principals_service.ClientService
+	iam      iam_service.ClientService
 	org      string
 	project  string
 }
@@ -73,6 +79,9 @@ func clientsWith(t testing.TB, srv *localhcp.Server, clientID, secret string) *s
 		orgs:     organization_service.New(rt, nil),
 		projects: project_service.New(rt, nil),
 		ops:      operation_service.New(rt, nil),
+		rs:       resource_service.New(rt, nil),
+		sps:      service_principals_service.New(rt, nil),
+		iam:      iam_service.New(rt, nil),
 		org:      srv.OrganizationID(),
 		project:  srv.ProjectID(),
 	}

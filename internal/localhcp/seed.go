@@ -1,15 +1,13 @@
 package localhcp
 
 import (
-	"crypto/rand"
-	"encoding/base64"
-	"encoding/hex"
 	"fmt"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/httpapi"
+	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/iam"
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/store"
 )
 
@@ -61,7 +59,7 @@ func seed(tx *store.Tx, opts Options, now time.Time) (*seeded, error) {
 	if err := seedProjects(tx, opts.Projects, now, out); err != nil {
 		return nil, err
 	}
-	if err := seedPrincipals(tx, opts.Principals, out); err != nil {
+	if err := seedPrincipals(tx, opts.Principals, now, out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -109,7 +107,8 @@ func seedProjects(tx *store.Tx, names []string, now time.Time, out *seeded) erro
 	return tx.SetMeta(metaDefaultProject, out.defaultProjectID)
 }
 
-func seedPrincipals(tx *store.Tx, configured []Principal, out *seeded) error {
+func seedPrincipals(tx *store.Tx, configured []Principal, now time.Time, out *seeded) error {
+	orgResource := iam.OrganizationResource(out.org.ID)
 	existing, err := tx.Principals()
 	if err != nil {
 		return err
@@ -127,6 +126,7 @@ func seedPrincipals(tx *store.Tx, configured []Principal, out *seeded) error {
 	}
 	seenClient := map[string]bool{}
 	seenID := map[string]bool{}
+	seenName := map[string]bool{}
 	for _, p := range configured {
 		switch p.Role {
 		case httpapi.RoleViewer, httpapi.RoleContributor, httpapi.RoleAdmin:
@@ -137,15 +137,13 @@ func seedPrincipals(tx *store.Tx, configured []Principal, out *seeded) error {
 			p.Name = p.Role
 		}
 		if p.ID == "" {
-			p.ID = p.Name + "-" + randomHex(4)
+			p.ID = iam.NewPrincipalID(p.Name)
 		}
 		if p.ClientID == "" {
-			// The prefix keeps these ids from ever matching a real HCP
-			// client id, whose tokens share the SDK's on-disk cache.
-			p.ClientID = "localhcp-" + randomHex(12)
+			p.ClientID = iam.NewClientID()
 		}
 		if p.ClientSecret == "" {
-			p.ClientSecret = randomSecret()
+			p.ClientSecret = iam.NewSecret()
 		}
 		if seenClient[p.ClientID] {
 			return fmt.Errorf("principal %q reuses client id %q: every principal needs its own", p.Name, p.ClientID)
@@ -153,20 +151,11 @@ func seedPrincipals(tx *store.Tx, configured []Principal, out *seeded) error {
 		if seenID[p.ID] {
 			return fmt.Errorf("principal %q reuses id %q: every principal needs its own", p.Name, p.ID)
 		}
-		seenClient[p.ClientID], seenID[p.ID] = true, true
+		if seenName[p.Name] {
+			return fmt.Errorf("principal name %q is used twice: every principal of the organization needs its own name", p.Name)
+		}
+		seenClient[p.ClientID], seenID[p.ID], seenName[p.Name] = true, true, true
 		out.principals = append(out.principals, store.Principal(p))
 	}
-	return tx.ReplacePrincipals(out.principals)
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
-	return hex.EncodeToString(b)
-}
-
-func randomSecret() string {
-	b := make([]byte, 36)
-	_, _ = rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
+	return tx.ReplacePrincipals(orgResource, out.principals, now)
 }

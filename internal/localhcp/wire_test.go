@@ -99,7 +99,8 @@ func TestRoutingErrors(t *testing.T) {
 		{"packages", "GET", r.packerPath("/buckets/b/packages/vulnerability-summary"), 501, 12},
 		{"external artifact search", "POST", r.packerPath("/_search/external_artifact"), 501, 12},
 		{"old API", "GET", "/packer/2021-04-30/organizations/o/projects/p/buckets", 501, 12},
-		{"other resource-manager call", "GET", "/resource-manager/2019-12-10/organizations/x/iam-policy", 501, 12},
+		{"other resource-manager call", "GET", "/resource-manager/2019-12-10/organizations/x/roles", 501, 12},
+		{"policy of another organization", "GET", "/resource-manager/2019-12-10/organizations/x/iam-policy", 404, 5},
 		{"unknown organization", "GET", "/packer/2023-01-01/organizations/nope/projects/" + srv.ProjectID() + "/buckets", 404, 5},
 		{"empty project", "GET", "/packer/2023-01-01/organizations/" + srv.OrganizationID() + "/projects//buckets", 404, 5},
 	}

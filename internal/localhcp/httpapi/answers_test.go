@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/iam"
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/registry"
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/store"
 )
@@ -121,9 +122,18 @@ func newHandlerFixture(t *testing.T) *handlerFixture {
 		t.Fatal(err)
 	}
 	principal := store.Principal{ID: "p1", Name: "ci", ClientID: "cid", ClientSecret: "secret", Role: "contributor"}
+	err = db.UpdateTx(context.Background(), func(tx *store.Tx) error {
+		return tx.ReplacePrincipals(iam.OrganizationResource(org.ID), []store.Principal{principal}, f.now)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	f.loc = registry.Loc{OrganizationID: org.ID, ProjectID: project.ID}
-	f.h = New(Config{Service: f.svc, DB: db, Organization: org, Projects: []store.Project{project},
-		Principals: []store.Principal{principal}, BaseURL: "https://127.0.0.1:1", TokenTTL: 10000 * time.Hour, Now: f.clock})
+	f.h, err = New(Config{Service: f.svc, DB: db, Organization: org, Projects: []store.Project{project},
+		BaseURL: "https://127.0.0.1:1", TokenTTL: 10000 * time.Hour, Now: f.clock})
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	req := httptest.NewRequest(http.MethodPost, "/oauth2/token", strings.NewReader("grant_type=client_credentials"))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

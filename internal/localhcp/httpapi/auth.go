@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -13,10 +14,12 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"google.golang.org/grpc/codes"
 
+	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/iam"
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/registry"
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/store"
 )
@@ -25,11 +28,12 @@ import (
 // SHA-256 only, so neither the database nor a log line holds a usable one;
 // they survive a restart because a client's token cache replays them.
 type authenticator struct {
-	db         *store.DB
-	ttl        time.Duration
-	now        func() time.Time
-	byClientID map[string]store.Principal
-	byID       map[string]store.Principal
+	db  *store.DB
+	ttl time.Duration
+	now func() time.Time
+	// ids is the principals, keys and bindings as last loaded from the
+	// store; every change to them reloads it (see load).
+	ids atomic.Pointer[identities]
 
 	mu    sync.Mutex
 	cache map[string]tokenEntry // hash → entry, in front of the tokens table
@@ -37,20 +41,82 @@ type authenticator struct {
 
 type tokenEntry struct {
 	principalID string
+	clientID    string // "" for tokens issued before tokens named their key
 	expiresAt   time.Time
 }
 
-func newAuthenticator(db *store.DB, principals []store.Principal, ttl time.Duration, now func() time.Time) *authenticator {
-	a := &authenticator{
-		db: db, ttl: ttl, now: now,
-		byClientID: map[string]store.Principal{}, byID: map[string]store.Principal{},
-		cache: map[string]tokenEntry{},
+// identities is one consistent view of who exists and what they may do.
+type identities struct {
+	orgResource string
+	principals  map[string]store.ServicePrincipal // by id
+	keys        map[string]store.Key              // by client id
+	// ranks holds, per resource key and member, the highest rank of the
+	// roles bound to the member there.
+	ranks map[string]map[string]int
+}
+
+func newAuthenticator(db *store.DB, ttl time.Duration, now func() time.Time) *authenticator {
+	return &authenticator{db: db, ttl: ttl, now: now, cache: map[string]tokenEntry{}}
+}
+
+// load reads the principals, keys and bindings into a new view and
+// forgets every cached token, so a token of a deleted key or principal is
+// looked up again (and no longer found) on its next use.
+func (a *authenticator) load(ctx context.Context, orgID string) error {
+	ids := &identities{
+		orgResource: iam.OrganizationResource(orgID),
+		principals:  map[string]store.ServicePrincipal{}, keys: map[string]store.Key{}, ranks: map[string]map[string]int{},
 	}
-	for _, p := range principals {
-		a.byClientID[p.ClientID] = p
-		a.byID[p.ID] = p
+	err := a.db.ViewTx(ctx, func(tx *store.Tx) error {
+		sps, err := tx.ServicePrincipals()
+		if err != nil {
+			return err
+		}
+		for _, p := range sps {
+			ids.principals[p.ID] = p
+		}
+		keys, err := tx.Keys()
+		if err != nil {
+			return err
+		}
+		for _, k := range keys {
+			ids.keys[k.ClientID] = k
+		}
+		bindings, err := tx.Bindings()
+		if err != nil {
+			return err
+		}
+		for _, b := range bindings {
+			m := ids.ranks[b.Resource]
+			if m == nil {
+				m = map[string]int{}
+				ids.ranks[b.Resource] = m
+			}
+			m[b.MemberID] = max(m[b.MemberID], iam.Rank(b.RoleID))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("load principals, keys and policies: %w", err)
 	}
-	return a
+	a.ids.Store(ids)
+	a.mu.Lock()
+	clear(a.cache)
+	a.mu.Unlock()
+	return nil
+}
+
+// principalOf is the request's view of a service principal: its
+// organization role, when it has one, is Role.
+func (ids *identities) principalOf(sp store.ServicePrincipal) store.Principal {
+	return store.Principal{ID: sp.ID, Name: sp.Name, Role: iam.ShortRole(iam.RoleOfRank(ids.ranks[ids.orgResource][sp.ID]))}
+}
+
+func secretMatches(k store.Key, secret string) bool {
+	if k.Secret != "" {
+		return subtle.ConstantTimeCompare([]byte(secret), []byte(k.Secret)) == 1
+	}
+	return subtle.ConstantTimeCompare([]byte(iam.HashSecret(secret)), []byte(k.SecretHash)) == 1
 }
 
 // serveToken is POST /oauth2/token, the client-credentials grant. The
@@ -89,7 +155,7 @@ func (a *authenticator) serveToken(w http.ResponseWriter, r *http.Request) {
 		if err := tx.DeleteTokensExpiredBefore(now.Add(-time.Hour)); err != nil {
 			return err
 		}
-		return tx.PutToken(hash, p.ID, expires)
+		return tx.PutToken(hash, p.ID, id, expires)
 	})
 	if err != nil {
 		oauthError(w, http.StatusInternalServerError, "server_error", "localhcp could not record the token: "+err.Error())
@@ -103,7 +169,7 @@ func (a *authenticator) serveToken(w http.ResponseWriter, r *http.Request) {
 			delete(a.cache, h)
 		}
 	}
-	a.cache[hash] = tokenEntry{principalID: p.ID, expiresAt: expires}
+	a.cache[hash] = tokenEntry{principalID: p.ID, clientID: id, expiresAt: expires}
 	a.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
@@ -170,12 +236,12 @@ func (a *authenticator) verify(r *http.Request) (store.Principal, error) {
 	a.mu.Unlock()
 	if !ok {
 		err := a.db.ViewTx(r.Context(), func(tx *store.Tx) error {
-			id, exp, err := tx.Token(hash)
-			entry = tokenEntry{principalID: id, expiresAt: exp}
+			id, clientID, exp, err := tx.Token(hash)
+			entry = tokenEntry{principalID: id, clientID: clientID, expiresAt: exp}
 			return err
 		})
 		if err != nil {
-			return store.Principal{}, registry.Errorf(codes.Unauthenticated, "unknown access token (issued by another localhcp instance or database?): request a new one; clients using hcp-sdk-go should use a fresh HOME so its token cache starts empty")
+			return store.Principal{}, registry.Errorf(codes.Unauthenticated, "unknown access token (its key or principal was deleted, or another localhcp instance or database issued it): request a new one; clients using hcp-sdk-go should use a fresh HOME so its token cache starts empty")
 		}
 		a.mu.Lock()
 		a.cache[hash] = entry
@@ -184,11 +250,15 @@ func (a *authenticator) verify(r *http.Request) (store.Principal, error) {
 	if !a.now().Before(entry.expiresAt) {
 		return store.Principal{}, registry.Errorf(codes.Unauthenticated, "access token expired at %s: request a new one from POST /oauth2/token", entry.expiresAt.UTC().Format(time.RFC3339))
 	}
-	p, ok := a.byID[entry.principalID]
+	ids := a.ids.Load()
+	sp, ok := ids.principals[entry.principalID]
 	if !ok {
 		return store.Principal{}, registry.Errorf(codes.Unauthenticated, "the principal of this access token no longer exists: request a new token with current credentials")
 	}
-	return p, nil
+	if _, ok := ids.keys[entry.clientID]; entry.clientID != "" && !ok {
+		return store.Principal{}, registry.Errorf(codes.Unauthenticated, "the key this access token was issued to has been deleted: request a new token with a current key")
+	}
+	return ids.principalOf(sp), nil
 }
 
 func hashToken(token string) string {
@@ -199,9 +269,14 @@ func hashToken(token string) string {
 // principal checks a client id and secret, comparing the secret in
 // constant time.
 func (a *authenticator) principal(id, secret string) (store.Principal, bool) {
-	p, known := a.byClientID[id]
-	if id == "" || !known || subtle.ConstantTimeCompare([]byte(secret), []byte(p.ClientSecret)) != 1 {
+	ids := a.ids.Load()
+	k, known := ids.keys[id]
+	if id == "" || !known || !secretMatches(k, secret) {
 		return store.Principal{}, false
 	}
-	return p, true
+	sp, ok := ids.principals[k.PrincipalID]
+	if !ok {
+		return store.Principal{}, false
+	}
+	return ids.principalOf(sp), true
 }

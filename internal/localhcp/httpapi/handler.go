@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -57,8 +58,7 @@ type Config struct {
 	DB           *store.DB
 	Organization Organization
 	Projects     []store.Project // oldest first
-	Principals   []store.Principal
-	BaseURL      string // https://127.0.0.1:<port>, for URLs in answers
+	BaseURL      string          // https://127.0.0.1:<port>, for URLs in answers
 	TokenTTL     time.Duration
 	Now          func() time.Time
 	Logger       *slog.Logger
@@ -76,6 +76,9 @@ type Handler struct {
 	injected429 atomic.Int64
 	injected503 atomic.Int64
 
+	// iamMu admits one change of principals, keys or policies at a time.
+	iamMu sync.Mutex
+
 	answers                answerCache
 	counts                 requestCounts
 	tokenCount, faultCount *atomic.Int64
@@ -89,14 +92,15 @@ type FaultCounts struct {
 	Unavailable     int64 // 503 answers
 }
 
-// New builds the handler.
-func New(cfg Config) *Handler {
+// New builds the handler, loading the principals, keys and policies it
+// checks requests against.
+func New(cfg Config) (*Handler, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	h := &Handler{
 		cfg:      cfg,
-		auth:     newAuthenticator(cfg.DB, cfg.Principals, cfg.TokenTTL, cfg.Now),
+		auth:     newAuthenticator(cfg.DB, cfg.TokenTTL, cfg.Now),
 		projects: map[string]store.Project{},
 	}
 	for _, p := range cfg.Projects {
@@ -108,7 +112,10 @@ func New(cfg Config) *Handler {
 	h.otherCount = h.counts.counter(CountOther)
 	h.sbomDownloadCount = h.counts.counter(CountSBOMDownload)
 	h.registerRoutes()
-	return h
+	if err := h.auth.load(context.Background(), cfg.Organization.ID); err != nil {
+		return nil, err
+	}
+	return h, nil
 }
 
 // SetFaults changes fault injection at run time.
@@ -126,6 +133,9 @@ type scope int
 const (
 	scopeNone    scope = iota // resource manager: no location in the path
 	scopeProject              // {org} and {project} must name the seeded ones
+	// scopeSelf routes name what they act on in a resource name, which
+	// their handler resolves and authorizes itself.
+	scopeSelf
 )
 
 // endpoint is one operation: its role-checked action and its handler.
@@ -137,6 +147,8 @@ type endpoint struct {
 	served *atomic.Int64
 	// cached marks the reads whose answers are kept (see answerCache).
 	cached bool
+	// open marks the reads every principal may make, whatever its roles.
+	open bool
 }
 
 // call is one authenticated request on its way to a handler.
@@ -147,9 +159,15 @@ type call struct {
 	principal store.Principal
 	loc       registry.Loc
 	body      []byte
+	// onlyBuckets, when not nil, is the buckets a principal without a role
+	// on the project may list (CONTRACT.md §2.3).
+	onlyBuckets map[string]bool
 }
 
 func (c *call) param(name string) string { return c.params[name] }
+
+// now is the server's clock, cut to the millisecond the API emits.
+func (h *Handler) now() time.Time { return h.cfg.Now().UTC().Truncate(time.Millisecond) }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
@@ -211,8 +229,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		c.loc = loc
 	}
-	if !allowed(principal.Role, ep.action) {
-		writeStatus(rec, codes.PermissionDenied, denial(principal, ep.action, c.loc.ProjectID))
+	if err := h.authorizeCall(c, ep); err != nil {
+		writeError(rec, err)
 		return
 	}
 	if c.body, err = readBody(rec, r); err != nil {
@@ -229,6 +247,23 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(rec, out)
+}
+
+// authorizeCall checks the principal's role for an endpoint of scopeNone
+// or scopeProject. A principal that may not list a project's buckets may
+// still list those it holds a role on.
+func (h *Handler) authorizeCall(c *call, ep *endpoint) error {
+	if ep.open || ep.scope == scopeSelf {
+		return nil
+	}
+	err := h.Authorize(c.principal, ep.action, c.loc.ProjectID, c.param("bucket"))
+	if err != nil && ep.action == actionListBuckets {
+		if only := h.auth.ids.Load().bucketsReadable(c.principal.ID, c.loc.ProjectID); len(only) > 0 {
+			c.onlyBuckets = only
+			return nil
+		}
+	}
+	return err
 }
 
 // writeFailure answers with err, logging the unexpected ones.

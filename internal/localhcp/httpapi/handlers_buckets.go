@@ -1,7 +1,9 @@
 package httpapi
 
 import (
+	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/iam"
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/registry"
+	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/store"
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/wire"
 )
 
@@ -32,7 +34,7 @@ func listBuckets(h *Handler, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	buckets, info, err := h.cfg.Service.ListBuckets(c.ctx, c.loc, o)
+	buckets, info, err := h.listBucketsFor(c, o)
 	if err != nil {
 		return nil, err
 	}
@@ -61,6 +63,13 @@ func deleteBucket(h *Handler, c *call) (any, error) {
 	if err := h.cfg.Service.DeleteBucket(c.ctx, c.loc, c.param("bucket")); err != nil {
 		return nil, err
 	}
+	// A bucket made later with the same name starts with no bindings.
+	err := h.changeIdentities(c, func(tx *store.Tx) error {
+		return tx.ReplaceBindings(iam.BucketResource(c.loc.ProjectID, c.param("bucket")), nil)
+	})
+	if err != nil {
+		return nil, err
+	}
 	return struct{}{}, nil
 }
 
@@ -81,4 +90,23 @@ func listAncestry(h *Handler, c *call) (any, error) {
 		out = append(out, renderRelation(r))
 	}
 	return map[string]any{"relations": out, "total_count": total, "pagination": pagination(info)}, nil
+}
+
+// listBucketsFor lists a project's buckets, or for a principal with roles
+// on some buckets only, those buckets, paginated among themselves.
+func (h *Handler) listBucketsFor(c *call, o registry.ListOptions) ([]*registry.BucketView, registry.PageInfo, error) {
+	if c.onlyBuckets == nil {
+		return h.cfg.Service.ListBuckets(c.ctx, c.loc, o)
+	}
+	all, _, err := h.cfg.Service.ListBuckets(c.ctx, c.loc, registry.ListOptions{OrderBy: o.OrderBy})
+	if err != nil {
+		return nil, registry.PageInfo{}, err
+	}
+	mine := make([]*registry.BucketView, 0, len(c.onlyBuckets))
+	for _, b := range all {
+		if c.onlyBuckets[b.Name] {
+			mine = append(mine, b)
+		}
+	}
+	return registry.Paginate(mine, o)
 }

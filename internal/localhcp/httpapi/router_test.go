@@ -83,7 +83,16 @@ func TestRoles(t *testing.T) {
 		{RoleViewer, "packer.channels.assign", false},
 		{RoleContributor, "packer.buckets.delete", true},
 		{RoleAdmin, "packer.registries.delete", true},
-		{"owner", "packer.buckets.get", false},
+		{"owner", "packer.buckets.get", true},
+		{"", "packer.buckets.get", false},
+		{"unknown", "packer.buckets.get", false},
+		{RoleViewer, "resourcemanager.projects.getiampolicy", true},
+		{RoleContributor, "resourcemanager.projects.setiampolicy", false},
+		{RoleAdmin, "resourcemanager.projects.setiampolicy", true},
+		{RoleViewer, "iam.serviceprincipals.list", true},
+		{RoleContributor, "iam.serviceprincipals.create", false},
+		{RoleContributor, "iam.serviceprincipalkeys.delete", false},
+		{RoleAdmin, "iam.serviceprincipalkeys.create", true},
 	}
 	for _, tc := range cases {
 		if got := allowed(tc.role, tc.action); got != tc.ok {

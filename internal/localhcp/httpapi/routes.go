@@ -13,10 +13,14 @@ const (
 
 type handlerFunc = func(h *Handler, c *call) (any, error)
 
+// actionListBuckets is the one read whose answer depends on the caller: a
+// principal with roles on some buckets only lists those.
+const actionListBuckets = "packer.buckets.list"
+
 func (h *Handler) registerRoutes() {
 	// The resource-manager routes localhcp serves are all reads.
 	rmGet := func(path, action string, fn handlerFunc) {
-		h.router.add("GET", rmPrefix+path, &endpoint{action: action, scope: scopeNone, fn: fn, served: h.counts.counter(action)})
+		h.router.add("GET", rmPrefix+path, &endpoint{action: action, scope: scopeNone, fn: fn, served: h.counts.counter(action), open: true})
 	}
 	pk := func(method, path, action string, fn handlerFunc) {
 		h.router.add(method, path, &endpoint{action: action, scope: scopeProject, fn: fn, served: h.counts.counter(action),
@@ -48,7 +52,7 @@ func (h *Handler) registerRoutes() {
 	unimplemented(packerPrefix + "/runtasks/config")
 
 	pk("PUT", packerPrefix+"/buckets", "packer.buckets.create", createBucket)
-	pk("GET", packerPrefix+"/buckets", "packer.buckets.list", listBuckets)
+	pk("GET", packerPrefix+"/buckets", actionListBuckets, listBuckets)
 	pk("GET", bucketPath, "packer.buckets.get", getBucket)
 	pk("PATCH", bucketPath, "packer.buckets.update", updateBucket)
 	pk("DELETE", bucketPath, "packer.buckets.delete", deleteBucket)
@@ -84,5 +88,7 @@ func (h *Handler) registerRoutes() {
 	unimplemented(bucketPath + "/vulnerabilities")
 	unimplemented(buildPath + "/packages")
 	h.registerLegacyRoutes()
+	h.registerIAMRoutes()
+	h.registerPolicyRoutes()
 	unimplemented("/packer/2021-04-30/{rest...}")
 }

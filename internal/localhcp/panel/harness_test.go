@@ -18,6 +18,7 @@ import (
 	"google.golang.org/grpc/codes"
 
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/httpapi"
+	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/iam"
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/panel"
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/registry"
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/store"
@@ -79,10 +80,18 @@ func newStack(t testing.TB) *stack {
 	}
 	projects := []store.Project{{ID: projectID, Name: "default", CreatedAt: s.clock.Now()}}
 	principals := []store.Principal{s.contributor, s.viewer}
-	api := httpapi.New(httpapi.Config{
+	if err := db.UpdateTx(context.Background(), func(tx *store.Tx) error {
+		return tx.ReplacePrincipals(iam.OrganizationResource(orgID), principals, s.clock.Now())
+	}); err != nil {
+		t.Fatal(err)
+	}
+	api, err := httpapi.New(httpapi.Config{
 		Service: s.svc, DB: db, Organization: httpapi.Organization{ID: orgID, Name: "localhcp"},
-		Projects: projects, Principals: principals, TokenTTL: time.Hour, Now: s.clock.Now,
+		Projects: projects, TokenTTL: time.Hour, Now: s.clock.Now,
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	s.panel = panel.New(panel.Config{
 		Service: s.svc, DB: db, OrganizationID: orgID, Projects: projects,
 		Principals: principals, Credentials: api, Now: s.clock.Now, SessionTTL: 2 * time.Hour,

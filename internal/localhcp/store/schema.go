@@ -13,18 +13,41 @@ CREATE TABLE IF NOT EXISTS projects (
 	description TEXT NOT NULL,
 	created_at  INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS principals (
-	id            TEXT PRIMARY KEY,
-	name          TEXT NOT NULL,
-	client_id     TEXT NOT NULL UNIQUE,
-	client_secret TEXT NOT NULL,
-	role          TEXT NOT NULL,
-	position      INTEGER NOT NULL
+CREATE TABLE IF NOT EXISTS service_principals (
+	id         TEXT PRIMARY KEY,
+	name       TEXT NOT NULL,
+	project_id TEXT NOT NULL,
+	created_at INTEGER NOT NULL,
+	seeded     INTEGER NOT NULL,
+	position   INTEGER NOT NULL,
+	UNIQUE (project_id, name)
+);
+CREATE TABLE IF NOT EXISTS principal_keys (
+	client_id    TEXT PRIMARY KEY,
+	principal_id TEXT NOT NULL REFERENCES service_principals(id) ON DELETE CASCADE,
+	key_id       TEXT NOT NULL,
+	secret       TEXT NOT NULL,
+	secret_hash  TEXT NOT NULL,
+	created_at   INTEGER NOT NULL,
+	UNIQUE (principal_id, key_id)
+);
+CREATE TABLE IF NOT EXISTS iam_bindings (
+	resource    TEXT NOT NULL,
+	role_id     TEXT NOT NULL,
+	member_id   TEXT NOT NULL,
+	member_type TEXT NOT NULL,
+	PRIMARY KEY (resource, role_id, member_id)
+);
+CREATE INDEX IF NOT EXISTS iam_bindings_member ON iam_bindings(member_id);
+CREATE TABLE IF NOT EXISTS iam_policies (
+	resource TEXT PRIMARY KEY,
+	version  INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS tokens (
 	hash         TEXT PRIMARY KEY,
 	principal_id TEXT NOT NULL,
-	expires_at   INTEGER NOT NULL
+	expires_at   INTEGER NOT NULL,
+	client_id    TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS tokens_expiry ON tokens(expires_at);
 CREATE TABLE IF NOT EXISTS registries (
@@ -129,16 +152,34 @@ CREATE TABLE IF NOT EXISTS sboms (
 );
 `
 
-// versionColumnsAdded are the versions columns later than the first schema,
-// added to databases made before them. A manual revocation recorded before
+// columnsAdded are the columns later than the first schema, added to
+// databases made before them. A manual revocation recorded before
 // own_revocation existed becomes the version's own; it passed to
-// descendants when any descendant inherited it.
-var versionColumnsAdded = []struct{ name, add, backfill string }{
-	{"own_revocation", `ALTER TABLE versions ADD COLUMN own_revocation TEXT`,
+// descendants when any descendant inherited it. A token issued before
+// tokens named their key belongs to no key: only deleting its principal
+// revokes it.
+var columnsAdded = []struct{ table, name, add, backfill string }{
+	{"tokens", "client_id", `ALTER TABLE tokens ADD COLUMN client_id TEXT NOT NULL DEFAULT ''`, ``},
+	{"versions", "own_revocation", `ALTER TABLE versions ADD COLUMN own_revocation TEXT`,
 		`UPDATE versions SET own_revocation = json_object('at', revoke_at, 'message', revocation_message,
 			'author', revocation_author, 'rollback_disabled', json(CASE rollback_disabled WHEN 1 THEN 'true' ELSE 'false' END),
 			'descendants', json(CASE WHEN EXISTS (SELECT 1 FROM versions d WHERE d.revocation_inherited_from = versions.id)
 				THEN 'true' ELSE 'false' END), 'requested_at', updated_at)
 		WHERE revocation_type = 'MANUAL' AND revoke_at IS NOT NULL`},
-	{"restored_at", `ALTER TABLE versions ADD COLUMN restored_at INTEGER NOT NULL DEFAULT 0`, ``},
+	{"versions", "restored_at", `ALTER TABLE versions ADD COLUMN restored_at INTEGER NOT NULL DEFAULT 0`, ``},
+}
+
+// principalsBefore moves the principals of a database made before service
+// principals and keys had tables of their own: each becomes a seeded
+// organization principal with one key holding its secret as before, and
+// its role becomes its binding on the organization.
+var principalsBefore = []string{
+	`INSERT INTO service_principals (id, name, project_id, created_at, seeded, position)
+		SELECT id, name, '', 0, 1, position FROM principals`,
+	`INSERT INTO principal_keys (client_id, principal_id, key_id, secret, secret_hash, created_at)
+		SELECT client_id, id, upper(hex(randomblob(5))), client_secret, '', 0 FROM principals`,
+	`INSERT INTO iam_bindings (resource, role_id, member_id, member_type)
+		SELECT 'organization/' || COALESCE((SELECT value FROM meta WHERE key = 'organization_id'), ''),
+			'roles/' || role, id, 'SERVICE_PRINCIPAL' FROM principals`,
+	`DROP TABLE principals`,
 }

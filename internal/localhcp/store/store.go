@@ -119,24 +119,44 @@ func (d *DB) migrate() error {
 	if _, err := d.writer.Exec(schema); err != nil {
 		return err
 	}
-	for _, c := range versionColumnsAdded {
+	for _, c := range columnsAdded {
 		var n int
-		if err := d.writer.QueryRow(`SELECT COUNT(*) FROM pragma_table_info('versions') WHERE name = ?`, c.name).Scan(&n); err != nil {
+		if err := d.writer.QueryRow(`SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?`, c.table, c.name).Scan(&n); err != nil {
 			return err
 		}
 		if n > 0 {
 			continue
 		}
 		if _, err := d.writer.Exec(c.add); err != nil {
-			return fmt.Errorf("add column versions.%s: %w", c.name, err)
+			return fmt.Errorf("add column %s.%s: %w", c.table, c.name, err)
 		}
 		if c.backfill != "" {
 			if _, err := d.writer.Exec(c.backfill); err != nil {
-				return fmt.Errorf("fill column versions.%s: %w", c.name, err)
+				return fmt.Errorf("fill column %s.%s: %w", c.table, c.name, err)
 			}
 		}
 	}
-	return nil
+	return d.movePrincipals()
+}
+
+// movePrincipals moves an older database's principals table into the
+// service principal, key and binding tables, in one transaction.
+func (d *DB) movePrincipals() error {
+	var n int
+	if err := d.writer.QueryRow(`SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'principals'`).Scan(&n); err != nil || n == 0 {
+		return err
+	}
+	tx, err := d.writer.Begin()
+	if err != nil {
+		return err
+	}
+	for _, q := range principalsBefore {
+		if _, err := tx.Exec(q); err != nil {
+			_ = tx.Rollback()
+			return fmt.Errorf("move the principals to service principals and keys: %w", err)
+		}
+	}
+	return tx.Commit()
 }
 
 // Close closes the database.
@@ -159,7 +179,7 @@ func (d *DB) Update(ctx context.Context, fn func(registry.Tx) error) error {
 }
 
 // ViewTx and UpdateTx are View and Update for callers that need the
-// concrete *Tx (principals, tokens, projects).
+// concrete *Tx (principals, keys, policies, tokens, projects).
 func (d *DB) ViewTx(ctx context.Context, fn func(*Tx) error) error {
 	return d.read(ctx, fn)
 }

@@ -24,10 +24,10 @@ func TestFileDatabaseKeepsCommitsAcrossReopen(t *testing.T) {
 		if err := tx.SetMeta("k", "v"); err != nil {
 			return err
 		}
-		if err := tx.PutToken("old", "p", now.Add(-2*time.Hour)); err != nil {
+		if err := tx.PutToken("old", "p", "c", now.Add(-2*time.Hour)); err != nil {
 			return err
 		}
-		if err := tx.PutToken("new", "p", now.Add(time.Hour)); err != nil {
+		if err := tx.PutToken("new", "p", "c", now.Add(time.Hour)); err != nil {
 			return err
 		}
 		return tx.InsertBucket(&registry.Bucket{ID: "b1", ProjectID: "p", Name: "bucket", Labels: map[string]string{"a": "b"}, CreatedAt: now, UpdatedAt: now})
@@ -68,10 +68,10 @@ func TestFileDatabaseKeepsCommitsAcrossReopen(t *testing.T) {
 		if err := tx.DeleteTokensExpiredBefore(now.Add(-time.Hour)); err != nil {
 			return err
 		}
-		if _, _, err := tx.Token("old"); !errors.Is(err, registry.ErrNotFound) {
+		if _, _, _, err := tx.Token("old"); !errors.Is(err, registry.ErrNotFound) {
 			t.Errorf("expired token still stored: %v", err)
 		}
-		if p, exp, err := tx.Token("new"); err != nil || p != "p" || !exp.Equal(now.Add(time.Hour)) {
+		if p, c, exp, err := tx.Token("new"); err != nil || p != "p" || c != "c" || !exp.Equal(now.Add(time.Hour)) {
 			t.Errorf("token = %q %v %v", p, exp, err)
 		}
 		return nil
