@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // LockFileName is the file in the data directory that a running server
@@ -27,7 +28,17 @@ func lockDataDir(dir string) (*dirLock, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	if err := lockFile(f); err != nil {
+	err = lockFile(f)
+	// A lock this process has just released can still be held for a moment
+	// by a child it forked meanwhile (tests run servers beside terraform):
+	// the lock belongs to the open file, which a fork duplicates until the
+	// child's exec closes it. So when the lock file names this very process,
+	// try again briefly before calling the directory in use.
+	for deadline := time.Now().Add(lockRetryWindow); errors.Is(err, errLocked) && heldByThisProcess(f) && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+		err = lockFile(f)
+	}
+	if err != nil {
 		f.Close()
 		if errors.Is(err, errLocked) {
 			return nil, inUseError(dir)
@@ -39,6 +50,17 @@ func lockDataDir(dir string) (*dirLock, error) {
 		return nil, fmt.Errorf("write %s: %w", path, err)
 	}
 	return &dirLock{f: f}, nil
+}
+
+// lockRetryWindow bounds how long lockDataDir waits for a lock that the
+// lock file says this process holds.
+const lockRetryWindow = time.Second
+
+// heldByThisProcess reports whether the lock file records this process.
+func heldByThisProcess(f *os.File) bool {
+	buf := make([]byte, 32)
+	n, _ := f.ReadAt(buf, 0)
+	return strings.TrimSpace(string(buf[:n])) == strconv.Itoa(os.Getpid())
 }
 
 func recordPID(f *os.File) error {

@@ -1,0 +1,37 @@
+//go:build unix
+
+package localhcp
+
+import (
+	"syscall"
+	"testing"
+	"time"
+)
+
+// A server restarted in-process on its data directory must not be refused
+// because a child forked at the moment of the release still holds a copy of
+// the lock file's descriptor: the duplicate stands in for that child.
+func TestLockHeldOnlyByAForkedCopyIsTakenOnceTheCopyCloses(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	first, err := lockDataDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	child, err := syscall.Dup(int(first.f.Fd()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := first.release(); err != nil {
+		t.Fatal(err)
+	}
+	exec := time.AfterFunc(100*time.Millisecond, func() { syscall.Close(child) }) // the child's exec closes its copy
+	defer exec.Stop()
+	second, err := lockDataDir(dir)
+	if err != nil {
+		t.Fatalf("the lock was not taken after the forked copy closed: %v", err)
+	}
+	if err := second.release(); err != nil {
+		t.Fatal(err)
+	}
+}
