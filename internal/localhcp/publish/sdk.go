@@ -1,7 +1,6 @@
 package publish
 
 import (
-	"context"
 	"crypto/tls"
 	"fmt"
 	"net/http"
@@ -15,7 +14,8 @@ import (
 	"github.com/hashicorp/hcp-sdk-go/httpclient"
 	"github.com/hashicorp/hcp-sdk-go/profile"
 	"golang.org/x/oauth2"
-	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/golden-image/terraform-provider-hcppacker/internal/hcptoken"
 )
 
 // Runtime builds the transport publish sends its calls through, from the
@@ -117,17 +117,15 @@ func tlsSetting(name, v string) (*tls.Config, error) {
 // in-memory client-credentials source rather than the SDK's cache under
 // $HOME, so publishing never reads or writes a token file shared with other
 // tools.
-func (e *sdkEnv) transport(ctx context.Context, newRuntime Runtime) (runtime.ClientTransport, error) {
-	tokenClient := &http.Client{
+func (e *sdkEnv) transport(newRuntime Runtime) (runtime.ClientTransport, error) {
+	tokenURL, err := hcptoken.TokenURL(e.authURL)
+	if err != nil {
+		return nil, fmt.Errorf("HCP_AUTH_URL %q: %w", e.authURL, err)
+	}
+	tokens := hcptoken.NewSource(hcptoken.Config(tokenURL, e.clientID, e.clientSecret), &http.Client{
 		Transport: &http.Transport{TLSClientConfig: e.authTLS, Proxy: http.ProxyFromEnvironment},
 		Timeout:   tokenTimeout,
-	}
-	cc := clientcredentials.Config{
-		ClientID: e.clientID, ClientSecret: e.clientSecret,
-		TokenURL:       e.authURL + "/oauth2/token",
-		EndpointParams: url.Values{"audience": {config.APIAudienceID}},
-	}
-	tokens := oauth2.ReuseTokenSource(nil, cc.TokenSource(context.WithValue(ctx, oauth2.HTTPClient, tokenClient)))
+	})
 	if newRuntime != nil {
 		return newRuntime(e.apiAddress, e.apiTLS, tokens, e.clientSecret), nil
 	}
