@@ -91,7 +91,7 @@ func Publish(ctx context.Context, env []string, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	rt, err := e.transport(opts.Runtime)
+	rt, err := e.transport(ctx, opts.Runtime)
 	if err != nil {
 		return nil, err
 	}

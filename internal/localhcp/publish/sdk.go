@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"context"
 	"crypto/tls"
 	"fmt"
 	"net/http"
@@ -117,7 +118,7 @@ func tlsSetting(name, v string) (*tls.Config, error) {
 // in-memory client-credentials source rather than the SDK's cache under
 // $HOME, so publishing never reads or writes a token file shared with other
 // tools.
-func (e *sdkEnv) transport(newRuntime Runtime) (runtime.ClientTransport, error) {
+func (e *sdkEnv) transport(ctx context.Context, newRuntime Runtime) (runtime.ClientTransport, error) {
 	tokenURL, err := hcptoken.TokenURL(e.authURL)
 	if err != nil {
 		return nil, fmt.Errorf("HCP_AUTH_URL %q: %w", e.authURL, err)
@@ -133,7 +134,7 @@ func (e *sdkEnv) transport(newRuntime Runtime) (runtime.ClientTransport, error) 
 		config.WithClientCredentials(e.clientID, e.clientSecret),
 		config.WithAuth(e.authURL, e.authTLS),
 		config.WithAPI(e.apiAddress, e.apiTLS),
-		config.WithTokenSource(tokens),
+		config.WithTokenSource(tokensWithin{ctx: ctx, tokens: tokens}),
 		config.WithoutBrowserLogin(),
 	}
 	if e.organizationID != "" && e.projectID != "" {
@@ -149,6 +150,16 @@ func (e *sdkEnv) transport(newRuntime Runtime) (runtime.ClientTransport, error) 
 	}
 	return rt, nil
 }
+
+// tokensWithin fetches tokens within ctx for hcp-sdk-go's runtime, which
+// asks for them without a context, so that a cancelled publish stops its
+// token request too.
+type tokensWithin struct {
+	ctx    context.Context
+	tokens *hcptoken.Source
+}
+
+func (t tokensWithin) Token() (*oauth2.Token, error) { return t.tokens.TokenContext(t.ctx) }
 
 func environ(env []string) []string {
 	if env == nil {
