@@ -4,15 +4,14 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/golden-image/terraform-provider-hcppacker/internal/hcptoken"
 )
 
 // loadLimits bound one load run in time and in requests, whichever comes
@@ -159,31 +158,10 @@ func doRequest(ctx context.Context, c *http.Client, target loadTarget, req loadR
 // fetchToken gets an access token from localhcp's token endpoint with the
 // client-credentials grant.
 func fetchToken(ctx context.Context, baseURL, clientID, secret string) (string, error) {
-	form := url.Values{"grant_type": {"client_credentials"}, "audience": {"https://api.hashicorp.cloud"}}
-	r, err := http.NewRequestWithContext(ctx, http.MethodPost, baseURL+"/oauth2/token", strings.NewReader(form.Encode()))
-	if err != nil {
-		return "", err
-	}
-	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	r.SetBasicAuth(url.QueryEscape(clientID), url.QueryEscape(secret))
 	c := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}} //nolint:gosec // loopback, self-signed
-	resp, err := c.Do(r)
+	tok, err := hcptoken.Fetch(ctx, c, baseURL, clientID, secret)
 	if err != nil {
 		return "", err
-	}
-	defer resp.Body.Close()
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	if resp.StatusCode != http.StatusOK {
-		b, _ := io.ReadAll(resp.Body)
-		return "", fmt.Errorf("token endpoint answered HTTP %d: %s", resp.StatusCode, b)
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil {
-		return "", fmt.Errorf("decode the token endpoint's answer: %w", err)
-	}
-	if tok.AccessToken == "" {
-		return "", fmt.Errorf("the token endpoint answered without an access token")
 	}
 	return tok.AccessToken, nil
 }

@@ -9,13 +9,13 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"testing"
 	"time"
 
 	tfacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 
 	"github.com/golden-image/terraform-provider-hcppacker/internal/client"
+	"github.com/golden-image/terraform-provider-hcppacker/internal/hcptoken"
 )
 
 // StartVersion creates a version in bucket (creating the bucket if needed)
@@ -77,7 +77,7 @@ func postAsContributor(ctx context.Context, t testing.TB, path string, body any)
 		TLSClientConfig: &tls.Config{InsecureSkipVerify: true}, //nolint:gosec // the test's own localhcp on 127.0.0.1
 	}}
 	p := srv.Principal(RoleContributor)
-	token, err := fetchToken(ctx, httpClient, srv.URL(), p.ClientID, p.ClientSecret)
+	token, err := hcptoken.Fetch(ctx, httpClient, srv.URL(), p.ClientID, p.ClientSecret)
 	if err != nil {
 		return fmt.Errorf("get a localhcp token: %w", err)
 	}
@@ -89,34 +89,9 @@ func postAsContributor(ctx context.Context, t testing.TB, path string, body any)
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Authorization", "Bearer "+token.AccessToken)
 	req.Header.Set("Content-Type", "application/json")
 	return expectOK(httpClient.Do(req))
-}
-
-// fetchToken runs the OAuth2 client-credentials grant against localhcp.
-func fetchToken(ctx context.Context, c *http.Client, baseURL, id, secret string) (string, error) {
-	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {id}, "client_secret": {secret}}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, baseURL+"/oauth2/token", strings.NewReader(form.Encode()))
-	if err != nil {
-		return "", err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := c.Do(req)
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("token endpoint answered HTTP %d", resp.StatusCode)
-	}
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil {
-		return "", fmt.Errorf("decode the token answer: %w", err)
-	}
-	return tok.AccessToken, nil
 }
 
 // expectOK turns anything but an HTTP 200 into an error carrying the body.

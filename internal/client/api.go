@@ -13,7 +13,8 @@ import (
 )
 
 // API is what the provider's resources and data sources depend on. The real
-// implementation is *Client; unit tests substitute fakes.
+// implementation is *Client; unit tests substitute fakes. Answers are
+// read-only: Coalesce hands the same one to every caller.
 type API interface {
 	// ResolveLocation returns the location of projectID (its organization
 	// comes from the project's parent). An empty projectID yields the

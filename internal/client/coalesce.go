@@ -3,9 +3,11 @@ package client
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 
+	"golang.org/x/sync/singleflight"
 	"google.golang.org/grpc/codes"
 )
 
@@ -41,23 +43,31 @@ import (
 // outages, permission, cancellation — is handed to the callers waiting for
 // that request and then forgotten, so the next call asks again.
 //
-// Every caller gets its own deep copy, so no caller can change what another
-// one reads.
+// Callers share the answers: none may change a Bucket, Version, Channel or
+// anything they hold, and a caller that needs a different value copies
+// what it changes.
 func Coalesce(api API) API {
-	return &coalescer{api: api, entries: map[readKey]*flight{}}
+	return &coalescer{api: api, answers: map[readKey]answer{}, flying: map[readKey]uint64{}}
 }
 
 // coalescer is the API decorator Coalesce returns.
 type coalescer struct {
 	api API
+	// group joins identical reads in flight.
+	group singleflight.Group
 
-	mu      sync.Mutex
-	entries map[readKey]*flight
+	mu sync.Mutex
+	// answers are the cached answers of this operation.
+	answers map[readKey]answer
+	// flying marks each read in flight with its own number; a write that
+	// may change what the read answers unmarks it, and the answer of an
+	// unmarked read is not cached, since it may predate the write.
+	flying  map[readKey]uint64
+	flights uint64
 
-	// upstream counts reads sent to api, joined the calls that waited for
-	// an identical read in flight, and hits the calls answered from the
-	// cache; they show how much coalescing saved.
-	upstream, joined, hits atomic.Int64
+	// upstream counts reads sent to api, waiting the calls waiting for a
+	// read in flight, and hits the calls answered from the cache.
+	upstream, waiting, hits atomic.Int64
 }
 
 var _ API = (*coalescer)(nil)
@@ -83,106 +93,133 @@ type readKey struct {
 	name   string
 }
 
-// flight is one upstream read: in flight until done is closed, then its
-// answer.
-type flight struct {
-	done  chan struct{}
-	value any
-	err   error
-	// abandoned is set when the read failed because the context of the
-	// caller that made it ended; callers still waiting then ask again
-	// with their own context instead of inheriting that failure.
+// String is the key's name in the singleflight group; NUL cannot occur in
+// any of its parts.
+func (k readKey) String() string {
+	return strings.Join([]string{k.op, k.loc.OrganizationID, k.loc.ProjectID, k.bucket, k.name}, "\x00")
+}
+
+// answer is what one upstream read returned. abandoned is set when the read
+// failed because the context of the caller that made it ended; callers
+// that were waiting then ask again with their own context instead of
+// inheriting that failure.
+type answer struct {
+	value     any
+	err       error
 	abandoned bool
 }
 
 // read returns the answer for key: from the cache, from the identical read
-// in flight, or from fetch. clone makes each caller's private copy.
-func read[T any](c *coalescer, ctx context.Context, key readKey, fetch func(context.Context) (T, error), clone func(T) T) (T, error) {
+// in flight, or from fetch.
+func read[T any](c *coalescer, ctx context.Context, key readKey, fetch func(context.Context) (T, error)) (T, error) {
 	for {
-		c.mu.Lock()
-		f, found := c.entries[key]
-		if !found {
-			f = &flight{done: make(chan struct{})}
-			c.entries[key] = f
-		}
-		c.mu.Unlock()
-
-		switch {
-		case !found:
-			c.upstream.Add(1)
-			c.fly(ctx, key, f, func(ctx context.Context) (any, error) { return fetch(ctx) })
-		case isClosed(f.done):
+		a, cached := c.cached(key)
+		if cached {
 			c.hits.Add(1)
-		default:
-			c.joined.Add(1)
+		} else {
+			flight := c.group.DoChan(key.String(), func() (any, error) {
+				return c.fly(ctx, key, func(ctx context.Context) (any, error) { return fetch(ctx) }), nil
+			})
+			c.waiting.Add(1)
 			select {
-			case <-f.done:
+			case r := <-flight:
+				c.waiting.Add(-1)
+				a, _ = r.Val.(answer) // fly returns only answers
 			case <-ctx.Done():
+				c.waiting.Add(-1)
 				var zero T
-				return zero, &Error{Op: key.op, Code: codeOfContextErr(ctx.Err()), Message: "the request was cancelled while waiting for the identical request in flight: " + ctx.Err().Error()}
+				return zero, &Error{Op: key.op, Code: codeOfContextErr(ctx.Err()), Message: "the request was cancelled: " + ctx.Err().Error()}
 			}
-			if f.abandoned && ctx.Err() == nil {
+			if a.abandoned && ctx.Err() == nil {
 				continue
 			}
 		}
-
-		if f.err != nil {
-			var zero T
-			return zero, copyError(f.err)
-		}
-		v, ok := f.value.(T)
-		if !ok {
-			// A key names one operation, and so one answer type.
-			var zero T
-			return zero, &Error{Op: key.op, Code: codes.Internal,
-				Message: fmt.Sprintf("the shared answer is a %T; this is a bug in the provider, please report it", f.value)}
-		}
-		return clone(v), nil
+		return answerAs[T](key, a)
 	}
 }
 
-// fly makes the upstream read of f and publishes its answer. The answer
-// stays cached only while f is still the entry for key: a write that ran
-// meanwhile removed it, and an answer that may predate that write must not
-// outlive it.
-func (c *coalescer) fly(ctx context.Context, key readKey, f *flight, fetch func(context.Context) (any, error)) {
+func (c *coalescer) cached(key readKey) (answer, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	a, ok := c.answers[key]
+	return a, ok
+}
+
+// answerAs gives a caller the shared answer as the operation's type.
+func answerAs[T any](key readKey, a answer) (T, error) {
+	var zero T
+	if a.err != nil {
+		return zero, copyError(a.err)
+	}
+	v, ok := a.value.(T)
+	if !ok {
+		// A key names one operation, and so one answer type.
+		return zero, &Error{Op: key.op, Code: codes.Internal,
+			Message: fmt.Sprintf("the shared answer is a %T; this is a bug in the provider, please report it", a.value)}
+	}
+	return v, nil
+}
+
+// fly makes the upstream read of key, unless an identical one finished
+// just before, and caches its answer if no write ran meanwhile. Answers and
+// NotFound are cached; other errors are not, so the next call asks again.
+func (c *coalescer) fly(ctx context.Context, key readKey, fetch func(context.Context) (any, error)) answer {
+	c.mu.Lock()
+	if a, ok := c.answers[key]; ok {
+		c.mu.Unlock()
+		c.hits.Add(1)
+		return a
+	}
+	c.flights++
+	id := c.flights
+	c.flying[key] = id
+	c.mu.Unlock()
+
+	c.upstream.Add(1)
 	value, err := fetch(ctx)
-	f.value, f.err = value, err
-	f.abandoned = err != nil && ctx.Err() != nil
+	a := answer{value: value, err: err, abandoned: err != nil && ctx.Err() != nil}
 
 	c.mu.Lock()
-	if c.entries[key] == f && err != nil && !IsNotFound(err) {
-		delete(c.entries, key)
+	defer c.mu.Unlock()
+	if c.flying[key] == id {
+		delete(c.flying, key)
+		if err == nil || IsNotFound(err) {
+			c.answers[key] = a
+		}
 	}
-	c.mu.Unlock()
-	close(f.done)
+	return a
+}
+
+// forget drops the cached answers for which drops is true, and keeps the
+// reads in flight for them from being cached or joined.
+func (c *coalescer) forget(drops func(readKey) bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k := range c.answers {
+		if drops(k) {
+			delete(c.answers, k)
+		}
+	}
+	for k := range c.flying {
+		if drops(k) {
+			delete(c.flying, k)
+			c.group.Forget(k.String())
+		}
+	}
 }
 
 // forgetBucket drops every read about bucket in loc, and with list also the
 // bucket list of loc.
 func (c *coalescer) forgetBucket(loc Location, bucket string, list bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for k := range c.entries {
-		if k.loc != loc {
-			continue
-		}
-		if k.bucket == bucket && k.op != opResolveLocation || list && k.op == opListBuckets {
-			delete(c.entries, k)
-		}
-	}
+	c.forget(func(k readKey) bool {
+		return k.loc == loc && (k.bucket == bucket && k.op != opResolveLocation || list && k.op == opListBuckets)
+	})
 }
 
 // forgetRegistry drops every registry read; project locations stay, since
 // no write of this provider moves a project.
 func (c *coalescer) forgetRegistry() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for k := range c.entries {
-		if k.op != opResolveLocation {
-			delete(c.entries, k)
-		}
-	}
+	c.forget(func(k readKey) bool { return k.op != opResolveLocation })
 }
 
 // copyError gives each caller its own copy of an API error. The client
@@ -197,20 +234,17 @@ func copyError(err error) error {
 
 func (c *coalescer) ResolveLocation(ctx context.Context, projectID string) (Location, error) {
 	return read(c, ctx, readKey{op: opResolveLocation, name: projectID},
-		func(ctx context.Context) (Location, error) { return c.api.ResolveLocation(ctx, projectID) },
-		func(l Location) Location { return l })
+		func(ctx context.Context) (Location, error) { return c.api.ResolveLocation(ctx, projectID) })
 }
 
 func (c *coalescer) ListBuckets(ctx context.Context, loc Location) ([]Bucket, error) {
 	return read(c, ctx, readKey{op: opListBuckets, loc: loc},
-		func(ctx context.Context) ([]Bucket, error) { return c.api.ListBuckets(ctx, loc) },
-		cloneBuckets)
+		func(ctx context.Context) ([]Bucket, error) { return c.api.ListBuckets(ctx, loc) })
 }
 
 func (c *coalescer) GetBucket(ctx context.Context, loc Location, name string) (*Bucket, error) {
 	return read(c, ctx, readKey{op: opGetBucket, loc: loc, bucket: name},
-		func(ctx context.Context) (*Bucket, error) { return c.api.GetBucket(ctx, loc, name) },
-		cloneBucketPtr)
+		func(ctx context.Context) (*Bucket, error) { return c.api.GetBucket(ctx, loc, name) })
 }
 
 func (c *coalescer) CreateBucket(ctx context.Context, loc Location, in BucketInput) (*Bucket, error) {
@@ -230,14 +264,12 @@ func (c *coalescer) DeleteBucket(ctx context.Context, loc Location, name string)
 
 func (c *coalescer) GetVersion(ctx context.Context, loc Location, bucket, fingerprint string) (*Version, error) {
 	return read(c, ctx, readKey{op: opGetVersion, loc: loc, bucket: bucket, name: fingerprint},
-		func(ctx context.Context) (*Version, error) { return c.api.GetVersion(ctx, loc, bucket, fingerprint) },
-		cloneVersionPtr)
+		func(ctx context.Context) (*Version, error) { return c.api.GetVersion(ctx, loc, bucket, fingerprint) })
 }
 
 func (c *coalescer) ListVersions(ctx context.Context, loc Location, bucket string) ([]Version, error) {
 	return read(c, ctx, readKey{op: opListVersions, loc: loc, bucket: bucket},
-		func(ctx context.Context) ([]Version, error) { return c.api.ListVersions(ctx, loc, bucket) },
-		cloneVersions)
+		func(ctx context.Context) ([]Version, error) { return c.api.ListVersions(ctx, loc, bucket) })
 }
 
 func (c *coalescer) RevokeVersion(ctx context.Context, loc Location, bucket, fingerprint string, r Revocation) (*Version, error) {
@@ -252,14 +284,12 @@ func (c *coalescer) RestoreVersion(ctx context.Context, loc Location, bucket, fi
 
 func (c *coalescer) ListChannels(ctx context.Context, loc Location, bucket string) ([]Channel, error) {
 	return read(c, ctx, readKey{op: opListChannels, loc: loc, bucket: bucket},
-		func(ctx context.Context) ([]Channel, error) { return c.api.ListChannels(ctx, loc, bucket) },
-		cloneChannels)
+		func(ctx context.Context) ([]Channel, error) { return c.api.ListChannels(ctx, loc, bucket) })
 }
 
 func (c *coalescer) GetChannel(ctx context.Context, loc Location, bucket, name string) (*Channel, error) {
 	return read(c, ctx, readKey{op: opGetChannel, loc: loc, bucket: bucket, name: name},
-		func(ctx context.Context) (*Channel, error) { return c.api.GetChannel(ctx, loc, bucket, name) },
-		cloneChannelPtr)
+		func(ctx context.Context) (*Channel, error) { return c.api.GetChannel(ctx, loc, bucket, name) })
 }
 
 func (c *coalescer) CreateChannel(ctx context.Context, loc Location, bucket string, in ChannelInput) (*Channel, error) {
@@ -281,15 +311,5 @@ func (c *coalescer) ChannelHistory(ctx context.Context, loc Location, bucket, na
 	return read(c, ctx, readKey{op: opChannelHistory, loc: loc, bucket: bucket, name: name},
 		func(ctx context.Context) ([]ChannelAssignment, error) {
 			return c.api.ChannelHistory(ctx, loc, bucket, name)
-		},
-		cloneHistory)
-}
-
-func isClosed(ch chan struct{}) bool {
-	select {
-	case <-ch:
-		return true
-	default:
-		return false
-	}
+		})
 }

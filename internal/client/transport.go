@@ -17,6 +17,15 @@ import (
 // request it attaches the bearer token and source channel, logs every
 // attempt through tflog with secrets masked, and retries what is safe to
 // retry within the request's context.
+//
+// The retry loop is hand-written rather than go-retryablehttp's: its
+// CheckRetry sees no request when an attempt failed without an answer, so
+// the method-aware rule for a broken connection has no method to go on; its
+// Backoff sees neither the context's deadline nor the reason, so "give the
+// last answer back when the wait outlasts the deadline" and the warn-level
+// retry line need state smuggled between the two; and the per-attempt
+// timeout, headers and logging stay here anyway. The adapter would be as
+// long as the loop it replaces.
 type transport struct {
 	base http.RoundTripper
 	// tokens gives the bearer token of each request; nil sends none (the

@@ -354,7 +354,11 @@ func (m bucketResourceModel) input(ctx context.Context) (client.BucketInput, dia
 
 // fromAPI copies the bucket's API state into the model, leaving the
 // Terraform-only force_destroy as it is (false after an import).
-func (m *bucketResourceModel) fromAPI(ctx context.Context, loc client.Location, b *client.Bucket) diag.Diagnostics {
+func (m *bucketResourceModel) fromAPI(ctx context.Context, loc client.Location, shared *client.Bucket) diag.Diagnostics {
+	// The answer is shared with the operation's other readers, so the
+	// location the API may leave out is filled in on a copy.
+	located := *shared
+	b := &located
 	if b.ProjectID == "" {
 		b.ProjectID = loc.ProjectID
 	}

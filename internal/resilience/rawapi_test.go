@@ -10,8 +10,11 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/golden-image/terraform-provider-hcppacker/internal/hcptoken"
 )
 
 // rawAPI speaks localhcp's wire protocol directly, so a test sees exactly
@@ -42,28 +45,13 @@ func newRawAPI(baseURL, org, project string) *rawAPI {
 // fetchToken runs the client-credentials grant and returns the access
 // token, or the HTTP status of a refusal.
 func (a *rawAPI) fetchToken(ctx context.Context, clientID, secret string) (string, error) {
-	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {clientID}, "client_secret": {secret}}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.base+"/oauth2/token", strings.NewReader(form.Encode()))
+	tok, err := hcptoken.Fetch(ctx, a.http, a.base, clientID, secret)
+	var refused *oauth2.RetrieveError
+	if errors.As(err, &refused) {
+		return "", &apiError{Status: refused.Response.StatusCode, Message: "token endpoint refused the credentials"}
+	}
 	if err != nil {
 		return "", err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := a.http.Do(req)
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return "", &apiError{Status: resp.StatusCode, Message: "token endpoint refused the credentials"}
-	}
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil {
-		return "", fmt.Errorf("decode the token endpoint's answer: %w", err)
-	}
-	if tok.AccessToken == "" {
-		return "", errors.New("the token endpoint answered no access token")
 	}
 	return tok.AccessToken, nil
 }

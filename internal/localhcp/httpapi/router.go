@@ -30,7 +30,9 @@ type route struct {
 // Unlike http.ServeMux it never redirects (an empty segment, as an
 // unconfigured SDK sends, reaches the handler) and it lets a method fall
 // through from a literal template to a wildcard one, so GET
-// ".../channels/assign" reads the channel named "assign".
+// ".../channels/assign" reads the channel named "assign". http.ServeMux
+// cannot stand in: it redirects every path with an empty segment before any
+// pattern is tried.
 type router struct {
 	routes []*route
 }

@@ -17,6 +17,7 @@ import (
 
 	"google.golang.org/grpc/codes"
 
+	"github.com/golden-image/terraform-provider-hcppacker/internal/hcptoken"
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/httpapi"
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/iam"
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/panel"
@@ -153,21 +154,13 @@ func (s *stack) projectPath(rest string) string { return "/panel/projects/" + pr
 func (s *stack) apiGet(t testing.TB, p store.Principal, path string, out any) {
 	t.Helper()
 	c := s.srv.Client()
-	resp, err := c.PostForm(s.srv.URL+"/oauth2/token", url.Values{"grant_type": {"client_credentials"}, "client_id": {p.ClientID}, "client_secret": {p.ClientSecret}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	err = json.NewDecoder(resp.Body).Decode(&tok)
-	resp.Body.Close()
+	tok, err := hcptoken.Fetch(context.Background(), c, s.srv.URL, p.ClientID, p.ClientSecret)
 	if err != nil {
 		t.Fatal(err)
 	}
 	req, _ := http.NewRequest(http.MethodGet, s.srv.URL+"/packer/2023-01-01/organizations/"+orgID+"/projects/"+projectID+path, nil)
 	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-	resp, err = c.Do(req)
+	resp, err := c.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

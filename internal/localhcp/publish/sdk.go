@@ -15,7 +15,8 @@ import (
 	"github.com/hashicorp/hcp-sdk-go/httpclient"
 	"github.com/hashicorp/hcp-sdk-go/profile"
 	"golang.org/x/oauth2"
-	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/golden-image/terraform-provider-hcppacker/internal/hcptoken"
 )
 
 // Runtime builds the transport publish sends its calls through, from the
@@ -118,16 +119,14 @@ func tlsSetting(name, v string) (*tls.Config, error) {
 // $HOME, so publishing never reads or writes a token file shared with other
 // tools.
 func (e *sdkEnv) transport(ctx context.Context, newRuntime Runtime) (runtime.ClientTransport, error) {
-	tokenClient := &http.Client{
+	tokenURL, err := hcptoken.TokenURL(e.authURL)
+	if err != nil {
+		return nil, fmt.Errorf("HCP_AUTH_URL %q: %w", e.authURL, err)
+	}
+	tokens := hcptoken.NewSource(hcptoken.Config(tokenURL, e.clientID, e.clientSecret), &http.Client{
 		Transport: &http.Transport{TLSClientConfig: e.authTLS, Proxy: http.ProxyFromEnvironment},
 		Timeout:   tokenTimeout,
-	}
-	cc := clientcredentials.Config{
-		ClientID: e.clientID, ClientSecret: e.clientSecret,
-		TokenURL:       e.authURL + "/oauth2/token",
-		EndpointParams: url.Values{"audience": {config.APIAudienceID}},
-	}
-	tokens := oauth2.ReuseTokenSource(nil, cc.TokenSource(context.WithValue(ctx, oauth2.HTTPClient, tokenClient)))
+	})
 	if newRuntime != nil {
 		return newRuntime(e.apiAddress, e.apiTLS, tokens, e.clientSecret), nil
 	}
@@ -135,7 +134,7 @@ func (e *sdkEnv) transport(ctx context.Context, newRuntime Runtime) (runtime.Cli
 		config.WithClientCredentials(e.clientID, e.clientSecret),
 		config.WithAuth(e.authURL, e.authTLS),
 		config.WithAPI(e.apiAddress, e.apiTLS),
-		config.WithTokenSource(tokens),
+		config.WithTokenSource(tokensWithin{ctx: ctx, tokens: tokens}),
 		config.WithoutBrowserLogin(),
 	}
 	if e.organizationID != "" && e.projectID != "" {
@@ -151,6 +150,16 @@ func (e *sdkEnv) transport(ctx context.Context, newRuntime Runtime) (runtime.Cli
 	}
 	return rt, nil
 }
+
+// tokensWithin fetches tokens within ctx for hcp-sdk-go's runtime, which
+// asks for them without a context, so that a cancelled publish stops its
+// token request too.
+type tokensWithin struct {
+	ctx    context.Context
+	tokens *hcptoken.Source
+}
+
+func (t tokensWithin) Token() (*oauth2.Token, error) { return t.tokens.TokenContext(t.ctx) }
 
 func environ(env []string) []string {
 	if env == nil {
