@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -218,7 +219,7 @@ func TestAccChaos_terraformWhileLocalhcpRestarts(t *testing.T) {
 		timer.Stop()
 		o := chaosOutcome{command: command[0], signal: sig.String(), failed: err != nil, midCommand: midCommand}
 		if err != nil {
-			o.reason = firstError(out)
+			o.reason = errorsOf(out)
 		}
 		outcomes = append(outcomes, o)
 	}
@@ -230,7 +231,7 @@ func TestAccChaos_terraformWhileLocalhcpRestarts(t *testing.T) {
 	for attempt := 1; attempt <= 3 && !converged; attempt++ {
 		out, err := tf.run(context.Background(), "apply", "-auto-approve", "-input=false", "-no-color")
 		if err != nil {
-			t.Logf("apply %d after the chaos failed: %s", attempt, firstError(out))
+			t.Logf("apply %d after the chaos failed: %s", attempt, errorsOf(out))
 			continue
 		}
 		converged = true
@@ -285,10 +286,11 @@ func reportChaos(t *testing.T, outcomes []chaosOutcome) {
 	t.Log(b.String())
 }
 
-// firstError is the first diagnostic of Terraform's output, summary and
-// the first line of its detail, or the output's last line.
-func firstError(out string) string {
+// errorsOf lists Terraform's diagnostics in its output, each as its summary
+// and the first line of its detail, or gives the output's last line.
+func errorsOf(out string) string {
 	lines := strings.Split(out, "\n")
+	var found []string
 	for i, line := range lines {
 		if !strings.HasPrefix(strings.TrimSpace(line), "Error:") {
 			continue
@@ -299,14 +301,20 @@ func firstError(out string) string {
 			if next == "" || strings.HasPrefix(next, "with ") || strings.HasPrefix(next, "on ") || sourceLine.MatchString(next) {
 				continue
 			}
-			if len(next) > 200 {
-				next = next[:200] + "…"
+			if len(next) > 160 {
+				next = next[:160] + "…"
 			}
-			return msg + " — " + next
+			msg += " — " + next
+			break
 		}
-		return msg
+		if !slices.Contains(found, msg) {
+			found = append(found, msg)
+		}
 	}
-	return strings.TrimSpace(lines[len(lines)-1])
+	if len(found) == 0 {
+		return strings.TrimSpace(lines[len(lines)-1])
+	}
+	return strings.Join(found, "; ")
 }
 
 // sourceLine is a line of configuration Terraform quotes in a diagnostic.
