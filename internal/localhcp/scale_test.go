@@ -48,9 +48,12 @@ func TestScale(t *testing.T) {
 
 	heapBefore := heapInUse()
 	lookups := map[string]func() error{
-		"channel":     func() error { _, err := c.getChannel("big", "stable"); return err },
-		"fingerprint": func() error { _, err := c.getVersion("big", seeded.BigFingerprints[len(seeded.BigFingerprints)/2]); return err },
-		"latest":      func() error { _, err := c.getChannel("big", "latest"); return err },
+		"channel": func() error { _, err := c.getChannel("big", "stable"); return err },
+		"fingerprint": func() error {
+			_, err := c.getVersion("big", seeded.BigFingerprints[len(seeded.BigFingerprints)/2])
+			return err
+		},
+		"latest": func() error { _, err := c.getChannel("big", "latest"); return err },
 	}
 	for _, name := range slices.Sorted(maps.Keys(lookups)) {
 		var times []time.Duration
