@@ -614,7 +614,7 @@ func (r *modelRun) createChannel() {
 	if r.rng.IntN(2) == 0 {
 		fp, _ = r.version(b, r.assignableVersion)
 	}
-	want := codeOK
+	var want int32
 	switch {
 	case b == nil:
 		want = codeNotFound
@@ -639,7 +639,7 @@ func (r *modelRun) assignChannel() {
 	if r.rng.IntN(6) > 0 {
 		fp, _ = r.version(b, r.assignableVersion)
 	}
-	want := codeOK
+	var want int32
 	switch {
 	case b == nil:
 		want = codeNotFound
@@ -709,27 +709,30 @@ func (r *modelRun) deleteVersion() {
 	name, b := r.bucket()
 	fp, v := r.version(b, func(*mVersion) bool { return true })
 	rollback := r.rng.IntN(2) == 0
-	want := codeOK
-	switch {
-	case v == nil:
-		want = codeNotFound
-	default:
-		var on []*mChannel
-		for _, ch := range b.channels {
-			if ch.fp == fp {
-				on = append(on, ch)
-			}
-		}
-		if len(on) > 0 && !rollback {
-			want = codeFailedPrecondition
-			break
-		}
-		for _, ch := range on {
-			r.m.rollBack(b, ch, fp)
-		}
-		r.m.deleteVersion(b, v)
+	want := codeNotFound
+	if v != nil {
+		want = r.m.deleteVersionWith(b, v, rollback)
 	}
 	r.expect(fmt.Sprintf("DeleteVersion %s/%s rollback=%t", name, fp, rollback), want, r.c.deleteVersion(name, fp, rollback))
+}
+
+// deleteVersionWith applies DeleteVersion (§9.13): user channels on v block
+// it unless they may roll back first.
+func (m *model) deleteVersionWith(b *mBucket, v *mVersion, rollback bool) int32 {
+	var on []*mChannel
+	for _, ch := range b.channels {
+		if ch.fp == v.fp {
+			on = append(on, ch)
+		}
+	}
+	if len(on) > 0 && !rollback {
+		return codeFailedPrecondition
+	}
+	for _, ch := range on {
+		m.rollBack(b, ch, v.fp)
+	}
+	m.deleteVersion(b, v)
+	return codeOK
 }
 
 func (r *modelRun) deleteBuild() {
@@ -754,7 +757,7 @@ func (r *modelRun) deleteBuild() {
 func (r *modelRun) deleteChannel() {
 	name, b := r.bucket()
 	channel := r.channel(b, true)
-	want := codeOK
+	var want int32
 	switch {
 	case b == nil:
 		want = codeNotFound
