@@ -298,7 +298,8 @@ func errorsOf(out string) string {
 		msg := strings.TrimSpace(line)
 		for _, next := range lines[i+1:] {
 			next = strings.TrimSpace(next)
-			if next == "" || strings.HasPrefix(next, "with ") || strings.HasPrefix(next, "on ") || sourceLine.MatchString(next) {
+			if next == "" || strings.HasPrefix(next, "with ") || strings.HasPrefix(next, "on ") || sourceLine.MatchString(next) ||
+				next == "(source code not available)" {
 				continue
 			}
 			if len(next) > 160 {
