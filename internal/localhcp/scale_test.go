@@ -29,8 +29,9 @@ var (
 	scaleBuckets  = flag.Int("scale.buckets", 100, "small buckets in the scale test")
 )
 
+// TestScale is not parallel: it measures this process's heap and the time of
+// list pages, which other tests running beside it would disturb.
 func TestScale(t *testing.T) {
-	t.Parallel()
 	dir := t.TempDir()
 	start := time.Now()
 	seeded, err := bulk.Seed(context.Background(), dir, bulk.Spec{
