@@ -53,8 +53,8 @@ func Seed(ctx context.Context, dir string, spec Spec) (*Seeded, error) {
 	}
 	defer db.Close()
 	var out *Seeded
-	// One transaction for everything: a commit per call, as the API makes,
-	// is what makes seeding through it slow.
+	// One transaction for everything rather than a commit per call, as the
+	// API would make: nothing reads the directory until Seed returns.
 	err = db.UpdateTx(ctx, func(tx *store.Tx) error {
 		s := seeder{ctx: ctx, svc: registry.New(oneTx{tx}, nil), loc: loc, author: author}
 		out, err = s.seed(spec)
