@@ -34,11 +34,14 @@ type options struct {
 	loadOps     map[string]bool
 	loadLimits  loadLimits
 	skip        map[string]bool
-	out         string
-	keep        bool
-	cpuProfile  string
-	provider    string
-	timeout     time.Duration
+	// The scale section: versions in its large bucket, other buckets, and
+	// the size N of the configuration it plans.
+	scaleVersions, scaleBuckets, scaleSize int
+	out                                    string
+	keep                                   bool
+	cpuProfile                             string
+	provider                               string
+	timeout                                time.Duration
 }
 
 func main() {
@@ -62,10 +65,13 @@ func parseFlags(args []string) (options, error) {
 	sizes := fs.String("sizes", "10,100,500", "comma-separated sizes N of the generated configurations")
 	levels := fs.String("load-clients", "1,16,128", "comma-separated concurrency levels of the localhcp load test")
 	ops := fs.String("load-ops", "get,cold,write", "comma-separated operations of the load test: get (repeated GetChannel), cold (GetChannel missing the answer cache), write (CreateBuild)")
-	skip := fs.String("skip", "", "comma-separated parts to leave out: startup, terraform, load")
+	skip := fs.String("skip", "", "comma-separated parts to leave out: startup, terraform, scale, load")
 	o := options{skip: map[string]bool{}}
 	fs.IntVar(&o.planRuns, "plan-runs", 3, "plans per configuration after the apply; the median is reported")
 	fs.IntVar(&o.startupRuns, "startup-runs", 20, "provider starts to time")
+	fs.IntVar(&o.scaleVersions, "scale-versions", 10000, "versions in the large bucket of the scale section")
+	fs.IntVar(&o.scaleBuckets, "scale-buckets", 1000, "other buckets of the scale section's large registry")
+	fs.IntVar(&o.scaleSize, "scale-size", 100, "size N of the configuration the scale section plans")
 	fs.DurationVar(&o.loadLimits.Duration, "load-duration", 2*time.Second, "longest measured part of one load run")
 	fs.Int64Var(&o.loadLimits.Requests, "load-requests", 50000, "most measured requests of one load run")
 	fs.IntVar(&o.loadLimits.Warmup, "load-warmup", 3, "unmeasured requests per client before each load run")
@@ -96,14 +102,17 @@ func parseFlags(args []string) (options, error) {
 	for _, part := range strings.Split(*skip, ",") {
 		switch part = strings.TrimSpace(part); part {
 		case "":
-		case "startup", "terraform", "load":
+		case "startup", "terraform", "scale", "load":
 			o.skip[part] = true
 		default:
-			return o, fmt.Errorf("-skip: unknown part %q (use startup, terraform or load)", part)
+			return o, fmt.Errorf("-skip: unknown part %q (use startup, terraform, scale or load)", part)
 		}
 	}
 	if o.planRuns < 1 || o.startupRuns < 1 {
 		return o, errors.New("-plan-runs and -startup-runs must be at least 1")
+	}
+	if o.scaleVersions < benchVersions || o.scaleBuckets < 0 || o.scaleSize < 1 {
+		return o, fmt.Errorf("-scale-versions must be at least %d, -scale-buckets at least 0 and -scale-size at least 1", benchVersions)
 	}
 	return o, nil
 }
@@ -183,6 +192,14 @@ func run(ctx context.Context, o options) (err error) {
 		}
 	}
 
+	if !o.skip["scale"] {
+		ts, err := scaleSection(ctx, o, tmp, home, bins, out)
+		targets = append(targets, ts...)
+		if err != nil {
+			return err
+		}
+	}
+
 	if !o.skip["load"] {
 		ts, err := loadSection(ctx, o, tmp, out)
 		targets = append(targets, ts...)
@@ -226,10 +243,6 @@ func buildBinaries(ctx context.Context, tmp, prebuilt string) (binaries, error) 
 }
 
 func terraformSection(ctx context.Context, o options, tmp, home string, bins binaries, out io.Writer) ([]target, error) {
-	terraformBin, err := exec.LookPath("terraform")
-	if err != nil {
-		return nil, errors.New("the Terraform CLI is not on PATH; install it or run with -skip terraform")
-	}
 	srv, err := localhcp.Start(localhcp.Options{DataDir: filepath.Join(tmp, "localhcp")})
 	if err != nil {
 		return nil, err
@@ -241,12 +254,10 @@ func terraformSection(ctx context.Context, o options, tmp, home string, bins bin
 	if err != nil {
 		return nil, err
 	}
-	cliConfig := filepath.Join(tmp, "terraformrc")
-	if err := os.WriteFile(cliConfig, nil, 0o600); err != nil {
+	tf, err := terraformFor(tmp, home, bins, srv)
+	if err != nil {
 		return nil, err
 	}
-	tf := newTerraformRunner(terraformBin, home, cliConfig, filepath.Join(tmp, "rusage"), filepath.Join(tmp, "logs"),
-		bins.provider, srv.Env("contributor"), srv.RequestCounts)
 
 	fmt.Fprintf(out, "## Terraform against localhcp, next to the terraform_data floor\n\n")
 	var targets []target
@@ -262,6 +273,21 @@ func terraformSection(ctx context.Context, o options, tmp, home string, bins bin
 		targets = append(targets, sizeTargets(r, i == len(o.sizes)-1)...)
 	}
 	return targets, nil
+}
+
+// terraformFor is a Terraform runner whose provider talks to srv as its
+// contributor.
+func terraformFor(tmp, home string, bins binaries, srv *localhcp.Server) (*terraformRunner, error) {
+	terraformBin, err := exec.LookPath("terraform")
+	if err != nil {
+		return nil, errors.New("the Terraform CLI is not on PATH; install it or run with -skip terraform,scale")
+	}
+	cliConfig := filepath.Join(tmp, "terraformrc")
+	if err := os.WriteFile(cliConfig, nil, 0o600); err != nil {
+		return nil, err
+	}
+	return newTerraformRunner(terraformBin, home, cliConfig, filepath.Join(tmp, "rusage"), filepath.Join(tmp, "logs"),
+		bins.provider, srv.Env("contributor"), srv.RequestCounts), nil
 }
 
 func loadSection(ctx context.Context, o options, tmp string, out io.Writer) ([]target, error) {

@@ -35,3 +35,35 @@ func TestVersionBuiltFromAScheduledRevokedParentIsRevokedWithIt(t *testing.T) {
 		t.Fatalf("latest of app still on %s", latest.Version.Fingerprint)
 	}
 }
+
+// Deleting the version in the middle of a chain leaves its descendant the
+// revocation it inherited through it from further up, until the descendant
+// is restored: a later revocation of the descendant's own must not drop it.
+func TestDeletingAMiddleAncestorKeepsTheRevocationPassedThroughIt(t *testing.T) {
+	t.Parallel()
+	srv, _, c := revocationServer(t)
+	base := pub(t, srv, publish.Options{Bucket: "base"})
+	mid := pub(t, srv, publish.Options{Bucket: "mid", ParentVersionID: base.VersionID})
+	leaf := pub(t, srv, publish.Options{Bucket: "leaf", ParentVersionID: mid.VersionID})
+	check(c.updateVersion("base", base.Fingerprint, &models.HashicorpCloudPacker20230101UpdateVersionBody{
+		RevokeIn: "2h", RevocationMessage: "end of support",
+	})).ok(t)
+	if err := c.deleteVersion("mid", mid.Fingerprint, false); err != nil {
+		t.Fatalf("delete the middle version: %v", err)
+	}
+	check(c.updateVersion("leaf", leaf.Fingerprint, &models.HashicorpCloudPacker20230101UpdateVersionBody{
+		RevokeIn: "3h", RevocationMessage: "own, later",
+	})).ok(t)
+
+	got := check(c.getVersion("leaf", leaf.Fingerprint)).ok(t)
+	if !time.Time(got.RevokeAt).Equal(epoch.Add(2*time.Hour)) || got.RevocationMessage != "end of support" ||
+		got.RevocationInheritedFrom == nil || got.RevocationInheritedFrom.VersionID != base.VersionID {
+		t.Fatalf("leaf after its own later revocation = revoke_at %s %q from %+v; want the base's at %s",
+			got.RevokeAt, got.RevocationMessage, got.RevocationInheritedFrom, epoch.Add(2*time.Hour))
+	}
+	// Restoring the leaf clears what it kept.
+	restored := check(c.updateVersion("leaf", leaf.Fingerprint, &models.HashicorpCloudPacker20230101UpdateVersionBody{Restore: true})).ok(t)
+	if !time.Time(restored.Version.RevokeAt).IsZero() {
+		t.Fatalf("leaf after restore still revoked at %s", restored.Version.RevokeAt)
+	}
+}

@@ -2,12 +2,14 @@ package resilience
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"strings"
 	"syscall"
 	"testing"
@@ -20,6 +22,10 @@ import (
 // data directory it names instead of running tests: the crash-safety test
 // re-executes itself this way so that it can SIGKILL a real server process.
 const crashServerDataEnv = "RESILIENCE_CRASH_SERVER_DATA"
+
+// crashServerAddrEnv, when set, is the address the server process listens
+// on, so that a restarted server takes over its predecessor's port.
+const crashServerAddrEnv = "RESILIENCE_CRASH_SERVER_ADDR"
 
 // crashServerInfo is the one JSON line the server process prints once it
 // accepts requests: where it listens and a contributor's credentials.
@@ -34,9 +40,10 @@ type crashServerInfo struct {
 // serveForCrashTest runs in the re-executed process: it starts localhcp on
 // dir as `localhcp serve --data dir` does, prints crashServerInfo, and
 // serves until its standard input closes, so a server whose test died never
-// outlives it. The test normally ends it with SIGKILL.
+// outlives it, or until SIGTERM, on which it shuts down as `localhcp serve`
+// does. The test normally ends it with SIGKILL.
 func serveForCrashTest(dir string) int {
-	srv, err := localhcp.Start(localhcp.Options{DataDir: dir})
+	srv, err := localhcp.Start(localhcp.Options{DataDir: dir, Addr: os.Getenv(crashServerAddrEnv)})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "crash-test server:", err)
 		return 1
@@ -47,7 +54,13 @@ func serveForCrashTest(dir string) int {
 		ClientID: p.ClientID, ClientSecret: p.ClientSecret,
 	})
 	fmt.Println(string(line))
-	_, _ = io.Copy(io.Discard, os.Stdin)
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	defer stop()
+	go func() {
+		_, _ = io.Copy(io.Discard, os.Stdin)
+		stop()
+	}()
+	<-ctx.Done()
 	if err := srv.Close(); err != nil {
 		fmt.Fprintln(os.Stderr, "crash-test server: stop:", err)
 		return 1
@@ -67,11 +80,12 @@ type crashServer struct {
 }
 
 // startCrashServer re-executes the test binary as a localhcp server on dir
-// and waits until it accepts requests.
-func startCrashServer(t *testing.T, dir string) *crashServer {
+// and waits until it accepts requests. addr is where it listens ("" for any
+// free port).
+func startCrashServer(t *testing.T, dir string, addr ...string) *crashServer {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), crashServerDataEnv+"="+dir)
+	cmd.Env = append(os.Environ(), crashServerDataEnv+"="+dir, crashServerAddrEnv+"="+strings.Join(addr, ""))
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	stdin, err := cmd.StdinPipe()
@@ -112,20 +126,23 @@ func startCrashServer(t *testing.T, dir string) *crashServer {
 
 // kill ends the server with SIGKILL, as a crash or an OOM killer would, and
 // waits for the process to be gone. Killing a dead server does nothing.
-func (s *crashServer) kill(t *testing.T) {
+func (s *crashServer) kill(t *testing.T) { s.signal(t, syscall.SIGKILL) }
+
+// signal sends sig to the server and waits for the process to be gone.
+func (s *crashServer) signal(t *testing.T, sig syscall.Signal) {
 	t.Helper()
 	select {
 	case <-s.exited:
 		return
 	default:
 	}
-	if err := s.cmd.Process.Signal(syscall.SIGKILL); err != nil && !errors.Is(err, os.ErrProcessDone) {
-		t.Errorf("SIGKILL the localhcp server process %d: %v", s.cmd.Process.Pid, err)
+	if err := s.cmd.Process.Signal(sig); err != nil && !errors.Is(err, os.ErrProcessDone) {
+		t.Errorf("send %s to the localhcp server process %d: %v", sig, s.cmd.Process.Pid, err)
 	}
 	select {
 	case <-s.exited:
 	case <-time.After(30 * time.Second):
-		t.Errorf("the localhcp server process %d did not end within 30s of SIGKILL", s.cmd.Process.Pid)
+		t.Errorf("the localhcp server process %d did not end within 30s of %s", s.cmd.Process.Pid, sig)
 	}
 }
 

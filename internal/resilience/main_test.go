@@ -12,11 +12,16 @@ import (
 	"github.com/golden-image/terraform-provider-hcppacker/internal/acctest"
 )
 
-// TestMain either serves localhcp (when the crash-safety test re-executes
-// this binary as its server) or runs the tests with the acceptance harness.
+// TestMain serves localhcp (when the crash-safety and chaos tests re-execute
+// this binary as their server), serves the provider (when Terraform starts
+// it as the chaos test's plugin), or runs the tests with the acceptance
+// harness.
 func TestMain(m *testing.M) {
 	if dir := os.Getenv(crashServerDataEnv); dir != "" {
 		os.Exit(serveForCrashTest(dir))
+	}
+	if os.Getenv(chaosProviderEnv) != "" {
+		os.Exit(serveProviderForChaosTest())
 	}
 	acctest.Run(m)
 }

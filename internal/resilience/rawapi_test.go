@@ -152,11 +152,12 @@ type (
 		Builds      []wireBuild `json:"builds"`
 	}
 	wireChannel struct {
-		ID       string       `json:"id"`
-		Name     string       `json:"name"`
-		AuthorID string       `json:"author_id"`
-		Managed  bool         `json:"managed"`
-		Version  *wireVersion `json:"version"`
+		ID         string       `json:"id"`
+		Name       string       `json:"name"`
+		AuthorID   string       `json:"author_id"`
+		Managed    bool         `json:"managed"`
+		Restricted bool         `json:"restricted"`
+		Version    *wireVersion `json:"version"`
 	}
 	wireAssignment struct {
 		Version *wireVersion `json:"version"`

@@ -13,19 +13,11 @@ func (s *Service) refreshLatest(tx Tx, bucketID string, now time.Time, author st
 	if err != nil {
 		return err
 	}
-	versions, err := tx.Versions(bucketID)
-	if err != nil {
+	// One indexed row, not the bucket's every version: a publish into a
+	// bucket of thousands of versions must not read them all.
+	want, err := tx.NewestValidVersion(bucketID, now)
+	if err != nil && !isNotFound(err) {
 		return err
-	}
-	var want *Version
-	for i := range versions {
-		v := &versions[i]
-		if !v.Complete() || v.RevokedAt(now) {
-			continue
-		}
-		if want == nil || v.Number > want.Number {
-			want = v
-		}
 	}
 	wantID := ""
 	if want != nil {

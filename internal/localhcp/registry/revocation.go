@@ -123,14 +123,12 @@ func revocationInForce(tx Tx, v *Version) (*inForce, error) {
 			best = &inForce{rev: r, from: from}
 		}
 	}
-	if kept, err := orphanedInheritance(tx, v); err != nil {
-		return nil, err
-	} else if kept != nil {
-		consider(v.RevocationInheritedFrom, *kept)
-	}
 	ancestors, err := ancestors(tx, v)
 	if err != nil {
 		return nil, err
+	}
+	if kept := orphanedInheritance(v, ancestors); kept != nil {
+		consider(v.RevocationInheritedFrom, *kept)
 	}
 	for _, a := range ancestors {
 		if a.Own != nil && a.Own.Descendants && a.Own.RequestedAt.After(v.RestoredAt) {
@@ -140,20 +138,21 @@ func revocationInForce(tx Tx, v *Version) (*inForce, error) {
 	return best, nil
 }
 
-// orphanedInheritance returns the revocation v inherited from an ancestor
-// that has since been deleted: there is nothing left to derive it from, so
-// it is kept as it was.
-func orphanedInheritance(tx Tx, v *Version) (*OwnRevocation, error) {
+// orphanedInheritance returns the revocation v inherited from a version that
+// is no longer among its ancestors: deleted, or reached only through a
+// version or build deleted since. There is nothing left to derive it from,
+// so it is kept as it was until v is restored (CONTRACT.md §9.9).
+func orphanedInheritance(v *Version, ancestors []Version) *OwnRevocation {
 	if v.RevocationType != RevocationInherited || v.RevokeAt == nil {
-		return nil, nil
+		return nil
 	}
-	switch _, err := tx.VersionByID(v.RevocationInheritedFrom); {
-	case isNotFound(err):
-		return &OwnRevocation{At: *v.RevokeAt, Message: v.RevocationMessage, Author: v.RevocationAuthor,
-			RollbackDisabled: v.RollbackDisabled}, nil
-	default:
-		return nil, err
+	for _, a := range ancestors {
+		if a.ID == v.RevocationInheritedFrom {
+			return nil
+		}
 	}
+	return &OwnRevocation{At: *v.RevokeAt, Message: v.RevocationMessage, Author: v.RevocationAuthor,
+		RollbackDisabled: v.RollbackDisabled}
 }
 
 // setInForce writes f into v's revocation fields and reports whether they

@@ -32,6 +32,10 @@ type Tx interface {
 	VersionByFingerprint(bucketID, fingerprint string) (*Version, error)
 	VersionByID(id string) (*Version, error)
 	Versions(bucketID string) ([]Version, error)
+	// NewestValidVersion returns the complete version of the bucket with the
+	// highest number whose revocation has not taken effect at now, or
+	// ErrNotFound.
+	NewestValidVersion(bucketID string, now time.Time) (*Version, error)
 	// VersionCount counts every version of the bucket, complete or not.
 	VersionCount(bucketID string) (int64, error)
 	InsertVersion(v *Version) error

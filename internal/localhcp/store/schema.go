@@ -90,6 +90,7 @@ CREATE TABLE IF NOT EXISTS versions (
 	restored_at               INTEGER NOT NULL DEFAULT 0,
 	UNIQUE (bucket_id, fingerprint)
 );
+CREATE INDEX IF NOT EXISTS versions_number ON versions(bucket_id, number);
 CREATE INDEX IF NOT EXISTS versions_pending_revocation ON versions(revoke_at) WHERE revocation_applied = 0 AND revoke_at IS NOT NULL;
 CREATE TABLE IF NOT EXISTS builds (
 	id                         TEXT PRIMARY KEY,

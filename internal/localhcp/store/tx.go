@@ -269,6 +269,11 @@ func (t *Tx) Versions(bucketID string) ([]registry.Version, error) {
 	return collect(rows, err, scanVersion)
 }
 
+func (t *Tx) NewestValidVersion(bucketID string, now time.Time) (*registry.Version, error) {
+	return scanVersion(t.queryRow(`SELECT `+versionCols+` FROM versions
+		WHERE bucket_id = ? AND number > 0 AND (revoke_at IS NULL OR revoke_at > ?) ORDER BY number DESC LIMIT 1`, bucketID, ms(now)))
+}
+
 func (t *Tx) VersionCount(bucketID string) (int64, error) {
 	var n int64
 	err := t.queryRow(`SELECT COUNT(*) FROM versions WHERE bucket_id = ?`, bucketID).Scan(&n)
