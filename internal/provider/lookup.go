@@ -149,9 +149,9 @@ func (l versionLookup) resolve(ctx context.Context, q versionQuery, reject bool,
 	}
 	if v.RevocationScheduled(now) {
 		diags.AddWarning("Version Revocation Scheduled",
-			fmt.Sprintf("%s will be revoked at %s%s. From then on this lookup fails because reject_revoked is true; "+
+			fmt.Sprintf("%s will be revoked at %s. From then on this lookup fails because reject_revoked is true; "+
 				"point the lookup at a valid version before then, or restore this one.",
-				l.describeVersion(q, v), v.RevokeAt.UTC().Format(time.RFC3339), lookupRevocationReason(v)))
+				l.describeVersion(q, v), revocationDetails(v)))
 	}
 	return v, diags
 }
@@ -357,25 +357,10 @@ func (l versionLookup) rejectRevoked(q versionQuery, v *client.Version, now time
 	}
 	return &lookupError{
 		Summary: "Version Revoked",
-		Detail: fmt.Sprintf("%s was revoked at %s%s. reject_revoked is true, so a revoked version is an error. "+
+		Detail: fmt.Sprintf("%s was revoked at %s. reject_revoked is true, so a revoked version is an error. "+
 			"%s (destroy its hcppacker_version_revocation), or set reject_revoked = false to read it anyway.",
-			l.describeVersion(q, v), v.RevokeAt.UTC().Format(time.RFC3339), lookupRevocationReason(v), fix),
+			l.describeVersion(q, v), revocationDetails(v), fix),
 	}
-}
-
-func lookupRevocationReason(v *client.Version) string {
-	var parts []string
-	if v.RevocationMessage != "" {
-		parts = append(parts, fmt.Sprintf("message %q", v.RevocationMessage))
-	}
-	if v.RevocationInheritedFrom != nil {
-		parts = append(parts, fmt.Sprintf("inherited from version %q of bucket %q",
-			v.RevocationInheritedFrom.VersionFingerprint, v.RevocationInheritedFrom.BucketName))
-	}
-	if len(parts) == 0 {
-		return ""
-	}
-	return " (" + strings.Join(parts, ", ") + ")"
 }
 
 // describeVersion names a version the way diagnostics do:

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -179,7 +178,7 @@ func (r *channelAssignmentResource) ModifyPlan(ctx context.Context, req resource
 		resp.Diagnostics.AddAttributeWarning(path.Root("version_fingerprint"), "Version Revocation Scheduled",
 			fmt.Sprintf("Version %q (%s) of bucket %q is scheduled to be revoked at %s. Once it is, HCP Packer "+
 				"rolls channel %q back to its previous valid version and the next plan shows that drift.",
-				fp, v.Name, plan.BucketName.ValueString(), v.RevokeAt.UTC().Format(time.RFC3339), plan.ChannelName.ValueString()))
+				fp, v.Name, plan.BucketName.ValueString(), revocationDetails(v), plan.ChannelName.ValueString()))
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("version_name"), v.Name)...)
 }
@@ -377,8 +376,7 @@ func (r *channelAssignmentResource) assignableVersion(ctx context.Context, loc c
 
 // revokedSentence says which version was revoked, when and why.
 func revokedSentence(v *client.Version, bucket string) string {
-	return fmt.Sprintf("Version %q (%s) of bucket %q was revoked at %s%s.",
-		v.Fingerprint, v.Name, bucket, v.RevokeAt.UTC().Format(time.RFC3339), revocationReason(v))
+	return fmt.Sprintf("Version %q (%s) of bucket %q was revoked at %s.", v.Fingerprint, v.Name, bucket, revocationDetails(v))
 }
 
 // fromAPI copies the channel's assignment into the model.
@@ -405,12 +403,4 @@ func checkNotManagedChannel(channel, bucket types.String, diags *diag.Diagnostic
 		fmt.Sprintf("Channel %q of bucket %q is managed by HCP Packer, which always points it at the newest complete, "+
 			"unrevoked version; it cannot be assigned by Terraform. Assign a channel of your own instead.",
 			client.LatestChannel, bucket.ValueString()))
-}
-
-// revocationReason quotes a revocation's message for an error detail.
-func revocationReason(v *client.Version) string {
-	if v.RevocationMessage == "" {
-		return ""
-	}
-	return fmt.Sprintf(" (%q)", v.RevocationMessage)
 }

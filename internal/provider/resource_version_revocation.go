@@ -496,9 +496,9 @@ func (r *versionRevocationResource) explainRevokeError(ctx context.Context, loc 
 // alreadyRevokedDetail explains that a version carries a revocation made
 // outside this resource, and how to adopt it.
 func alreadyRevokedDetail(v *client.Version, bucket string) string {
-	return fmt.Sprintf("Version %q (%s) of bucket %q is already revoked (revoke_at %s%s). To manage that revocation "+
+	return fmt.Sprintf("Version %q (%s) of bucket %q is already revoked (revoke_at %s). To manage that revocation "+
 		"with Terraform, import it: terraform import <address> %s:%s (or an import block with that id).",
-		v.Fingerprint, v.Name, bucket, v.RevokeAt.UTC().Format(time.RFC3339), revocationReason(v), bucket, v.Fingerprint)
+		v.Fingerprint, v.Name, bucket, revocationDetails(v), bucket, v.Fingerprint)
 }
 
 // fromAPI copies a revoked version into the model. revoke_at keeps the
