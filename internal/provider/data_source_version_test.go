@@ -79,8 +79,9 @@ data "hcppacker_version" "by_id" {
 				ExpectError: errorMatching(`Exactly one of these attributes must be configured: [channel_name,fingerprint,id]`),
 			},
 			{
-				Config:      version(`fingerprint = "no-such-fingerprint"`),
-				ExpectError: errorMatching(fmt.Sprintf(`Bucket %q has no version with fingerprint "no-such-fingerprint".`, bucket)),
+				Config: version(`fingerprint = "no-such-fingerprint"`),
+				ExpectError: errorMatching(fmt.Sprintf(`Bucket %q in project %q has no version with fingerprint "no-such-fingerprint".`,
+					bucket, acctest.Location(t).ProjectID)),
 			},
 			{
 				Config:      version(`channel_name = "canary"`),

@@ -80,7 +80,7 @@ func TestVersionDataSourceErrors(t *testing.T) {
 			},
 			{
 				Config:      version(`bucket_name = "web"` + "\n" + `fingerprint = "fp-unknown"`),
-				ExpectError: textRegexp(`Bucket "web" has no version with fingerprint "fp-unknown".`),
+				ExpectError: textRegexp(`Bucket "web" in project "` + fakeProjectID + `" has no version with fingerprint "fp-unknown".`),
 			},
 			{
 				Config:      version(`bucket_name = "web"` + "\n" + `fingerprint = "fp-running"`),

@@ -29,3 +29,21 @@ func revocationDetails(v *client.Version) string {
 	}
 	return at + " (" + strings.Join(reasons, ", ") + ")"
 }
+
+// versionNotFound is the error for a fingerprint that names no version of
+// bucket. purpose says what the version was wanted for (" to revoke"), and
+// attribute is the attribute that holds the fingerprint ("" when the
+// fingerprint came from an import id).
+func versionNotFound(projectID, bucket, fingerprint, purpose, attribute string) *lookupError {
+	check := attribute
+	if check == "" {
+		check = "the import id"
+	}
+	return &lookupError{
+		Attribute: attribute,
+		Summary:   "Version Not Found",
+		Detail: fmt.Sprintf("Bucket %q in project %q has no version with fingerprint %q%s. Check %s and the bucket name; "+
+			"packer build prints the fingerprint of each version it publishes (\"Tracking build on HCP Packer with fingerprint …\").",
+			bucket, projectID, fingerprint, purpose, check),
+	}
+}

@@ -95,7 +95,8 @@ type artifactChoice struct {
 	Artifact client.Artifact
 }
 
-// lookupError is a failure the user can fix. Attribute names the attribute at
+// lookupError is a failure the user can fix, found by a lookup or by a
+// resource checking what it refers to. Attribute names the attribute at
 // fault ("" when none is), so the diagnostic points at the config line.
 type lookupError struct {
 	Attribute string
@@ -105,7 +106,8 @@ type lookupError struct {
 
 func (e *lookupError) Error() string { return e.Summary + ": " + e.Detail }
 
-// addLookupError turns an error of the lookup core into a diagnostic.
+// addLookupError turns a lookupError into a diagnostic; any other error is a
+// bug in the provider.
 func addLookupError(diags *diag.Diagnostics, err error) {
 	var le *lookupError
 	if !errors.As(err, &le) {
@@ -242,13 +244,7 @@ func (l versionLookup) byChannel(ctx context.Context, q versionQuery) (*client.V
 func (l versionLookup) byFingerprint(ctx context.Context, q versionQuery) (*client.Version, error) {
 	v, err := l.reader.GetVersion(ctx, q.Location, q.Bucket, q.Fingerprint)
 	if client.IsNotFound(err) {
-		return nil, l.missing(ctx, q, &lookupError{
-			Attribute: l.terms.Fingerprint,
-			Summary:   "Version Not Found",
-			Detail: fmt.Sprintf("Bucket %q has no version with fingerprint %q. Check %s; "+
-				"packer build prints the fingerprint it records (\"Tracking build on HCP Packer with fingerprint …\").",
-				q.Bucket, q.Fingerprint, l.terms.Fingerprint),
-		})
+		return nil, l.missing(ctx, q, versionNotFound(q.Location.ProjectID, q.Bucket, q.Fingerprint, "", l.terms.Fingerprint))
 	}
 	if err != nil {
 		return nil, registryCallError(err, "Version",

@@ -353,10 +353,8 @@ func (r *channelAssignmentResource) assignableVersion(ctx context.Context, loc c
 
 	v, err := r.pd.client.GetVersion(ctx, loc, bucket, fp)
 	if client.IsNotFound(err) {
-		diags.AddAttributeError(at, "Version Not Found",
-			fmt.Sprintf("Bucket %q in project %q has no version with fingerprint %q, so it cannot be assigned to "+
-				"channel %q. Check the fingerprint (and that the bucket exists), or publish the version with packer build first.",
-				bucket, loc.ProjectID, fp, channel))
+		addLookupError(diags, versionNotFound(loc.ProjectID, bucket, fp,
+			fmt.Sprintf(", so it cannot be assigned to channel %q", channel), "version_fingerprint"))
 		return nil, false
 	}
 	if err != nil {

@@ -215,9 +215,7 @@ func (r *versionRevocationResource) ModifyPlan(ctx context.Context, req resource
 
 	v, err := r.pd.client.GetVersion(ctx, loc, bucket, fp)
 	if client.IsNotFound(err) {
-		resp.Diagnostics.AddAttributeError(path.Root("version_fingerprint"), "Version Not Found",
-			fmt.Sprintf("Bucket %q in project %q has no version with fingerprint %q to revoke. Check the bucket "+
-				"name and the fingerprint.", bucket, loc.ProjectID, fp))
+		addLookupError(&resp.Diagnostics, versionNotFound(loc.ProjectID, bucket, fp, " to revoke", "version_fingerprint"))
 		return
 	}
 	if err != nil {
@@ -437,8 +435,7 @@ func (r *versionRevocationResource) ImportState(ctx context.Context, req resourc
 	}
 	v, err := r.pd.client.GetVersion(ctx, loc, bucket, name)
 	if client.IsNotFound(err) {
-		resp.Diagnostics.AddError("Version Not Found",
-			fmt.Sprintf("Bucket %q in project %q has no version with fingerprint %q to import.", bucket, loc.ProjectID, name))
+		addLookupError(&resp.Diagnostics, versionNotFound(loc.ProjectID, bucket, name, " to import", ""))
 		return
 	}
 	if err != nil {
@@ -471,9 +468,7 @@ func (r *versionRevocationResource) explainRevokeError(ctx context.Context, loc 
 	action := fmt.Sprintf("revoke version %q of bucket %q in project %q", fp, bucket, loc.ProjectID)
 	switch {
 	case client.IsNotFound(err):
-		diags.AddAttributeError(path.Root("version_fingerprint"), "Version Not Found",
-			fmt.Sprintf("Bucket %q in project %q has no version with fingerprint %q to revoke. Check the bucket "+
-				"name and the fingerprint.", bucket, loc.ProjectID, fp))
+		addLookupError(diags, versionNotFound(loc.ProjectID, bucket, fp, " to revoke", "version_fingerprint"))
 	case client.IsFailedPrecondition(err):
 		// Someone may have revoked the version between the check in
 		// Create and the call.
