@@ -33,7 +33,7 @@ func TestBucketNamesDataSource(t *testing.T) {
 		ProtoV6ProviderFactories: fakeProviderFactories(unavailable.api, newFakeClock(fakeEpoch)),
 		Steps: []resource.TestStep{{
 			Config:      `data "hcppacker_bucket_names" "all" {}`,
-			ExpectError: textRegexp(`Reading the buckets of project ` + fakeProjectID + ` from HCP Packer failed: try again later.`),
+			ExpectError: textRegexp(`Could not read the buckets of project ` + fakeProjectID + `: try again later. Retry`),
 		}},
 	})
 }

@@ -19,7 +19,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
-	"google.golang.org/grpc/codes"
 
 	"github.com/golden-image/terraform-provider-hcppacker/internal/client"
 )
@@ -313,30 +312,11 @@ func bucketNotFound(q versionQuery, terms lookupTerms) *lookupError {
 	}
 }
 
-// registryCallError describes an API failure other than "not found".
+// registryCallError describes a failed read other than "not found", on
+// attribute: what names the object read ("bucket \"web\"").
 func registryCallError(err error, object, what, attribute string) *lookupError {
-	if client.CodeOf(err) == codes.Unauthenticated {
-		return &lookupError{
-			Attribute: attribute,
-			Summary:   "Authentication Failed",
-			Detail: fmt.Sprintf("HCP did not accept the provider's credentials when reading %s: %s. Check client_id and "+
-				"client_secret (or HCP_CLIENT_ID and HCP_CLIENT_SECRET, or the credential file).", what, client.MessageOf(err)),
-		}
-	}
-	if client.IsPermissionDenied(err) {
-		return &lookupError{
-			Attribute: attribute,
-			Summary:   "Permission Denied",
-			Detail: fmt.Sprintf("The credentials may not read %s: %s. Use a principal with at least the viewer role "+
-				"on the project, or check project_id.", what, client.MessageOf(err)),
-		}
-	}
-	return &lookupError{
-		Attribute: attribute,
-		Summary:   "Unable to Read " + object,
-		Detail: fmt.Sprintf("Reading %s from HCP Packer failed: %s. Retry; if it keeps failing, "+
-			"check the HCP API address and HCP's status.", what, client.MessageOf(err)),
-	}
+	summary, detail := apiFailure("Unable to Read "+object, "read "+what, readAccess, err)
+	return &lookupError{Attribute: attribute, Summary: summary, Detail: detail}
 }
 
 // rejectRevoked fails for a version whose revocation has taken effect.

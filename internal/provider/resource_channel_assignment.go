@@ -218,7 +218,7 @@ func (r *channelAssignmentResource) Read(ctx context.Context, req resource.ReadR
 	}
 	if err != nil {
 		reportAPIError(&resp.Diagnostics, "Unable to Read Channel Assignment",
-			fmt.Sprintf("read channel %q in bucket %q of project %q", channel, bucket, loc.ProjectID), err)
+			fmt.Sprintf("read channel %q in bucket %q of project %q", channel, bucket, loc.ProjectID), readAccess, err)
 		return
 	}
 
@@ -255,7 +255,7 @@ func (r *channelAssignmentResource) Delete(ctx context.Context, req resource.Del
 	_, err := r.pd.client.UpdateChannel(ctx, loc, bucket, channel, client.ChannelUpdate{VersionFingerprint: &none})
 	if err != nil && !client.IsNotFound(err) {
 		reportAPIError(&resp.Diagnostics, "Unable to Unassign Channel",
-			fmt.Sprintf("unassign channel %q in bucket %q of project %q", channel, bucket, loc.ProjectID), err)
+			fmt.Sprintf("unassign channel %q in bucket %q of project %q", channel, bucket, loc.ProjectID), writeAccess, err)
 	}
 }
 
@@ -312,7 +312,7 @@ func (r *channelAssignmentResource) explainAssignError(ctx context.Context, loc 
 	action := fmt.Sprintf("assign version %q to channel %q in bucket %q of project %q", fp, channel, bucket, loc.ProjectID)
 
 	if !client.IsNotFound(err) && !client.IsFailedPrecondition(err) {
-		reportAPIError(diags, "Unable to Assign Version", action, err)
+		reportAPIError(diags, "Unable to Assign Version", action, writeAccess, err)
 		return
 	}
 	if _, cerr := r.pd.client.GetChannel(ctx, loc, bucket, channel); client.IsNotFound(cerr) {
@@ -339,7 +339,7 @@ func (r *channelAssignmentResource) explainAssignError(ctx context.Context, loc 
 			return
 		}
 	}
-	reportAPIError(diags, "Unable to Assign Version", action, err)
+	reportAPIError(diags, "Unable to Assign Version", action, writeAccess, err)
 }
 
 // assignableVersion fetches the planned version and reports, as an error on
@@ -359,7 +359,7 @@ func (r *channelAssignmentResource) assignableVersion(ctx context.Context, loc c
 	}
 	if err != nil {
 		reportAPIError(diags, "Unable to Check Version",
-			fmt.Sprintf("read version %q of bucket %q in project %q", fp, bucket, loc.ProjectID), err)
+			fmt.Sprintf("read version %q of bucket %q in project %q", fp, bucket, loc.ProjectID), writeAccess, err)
 		return nil, false
 	}
 	if !v.Complete() {

@@ -220,7 +220,7 @@ func (r *versionRevocationResource) ModifyPlan(ctx context.Context, req resource
 	}
 	if err != nil {
 		reportAPIError(&resp.Diagnostics, "Unable to Check Version",
-			fmt.Sprintf("read version %q of bucket %q in project %q", fp, bucket, loc.ProjectID), err)
+			fmt.Sprintf("read version %q of bucket %q in project %q", fp, bucket, loc.ProjectID), writeAccess, err)
 		return
 	}
 	var config versionRevocationResourceModel
@@ -259,7 +259,7 @@ func (r *versionRevocationResource) refuseStrandedChannels(ctx context.Context, 
 	channels, err := r.pd.client.ListChannels(ctx, loc, v.BucketName)
 	if err != nil {
 		reportAPIError(diags, "Unable to Check Channels",
-			fmt.Sprintf("list the channels of bucket %q in project %q", v.BucketName, loc.ProjectID), err)
+			fmt.Sprintf("list the channels of bucket %q in project %q", v.BucketName, loc.ProjectID), writeAccess, err)
 		return
 	}
 	var serving []string
@@ -349,7 +349,7 @@ func (r *versionRevocationResource) Read(ctx context.Context, req resource.ReadR
 	}
 	if err != nil {
 		reportAPIError(&resp.Diagnostics, "Unable to Read Version",
-			fmt.Sprintf("read version %q of bucket %q in project %q", fp, bucket, loc.ProjectID), err)
+			fmt.Sprintf("read version %q of bucket %q in project %q", fp, bucket, loc.ProjectID), readAccess, err)
 		return
 	}
 	if v.RevokeAt == nil {
@@ -381,7 +381,7 @@ func (r *versionRevocationResource) Update(ctx context.Context, req resource.Upd
 	v, err := r.pd.client.GetVersion(ctx, loc, bucket, fp)
 	if err != nil {
 		reportAPIError(&resp.Diagnostics, "Unable to Read Version",
-			fmt.Sprintf("read version %q of bucket %q in project %q", fp, bucket, loc.ProjectID), err)
+			fmt.Sprintf("read version %q of bucket %q in project %q", fp, bucket, loc.ProjectID), writeAccess, err)
 		return
 	}
 	resp.Diagnostics.Append(plan.fromAPI(loc, v, r.pd.now())...)
@@ -410,7 +410,7 @@ func (r *versionRevocationResource) Delete(ctx context.Context, req resource.Del
 		return
 	}
 	reportAPIError(&resp.Diagnostics, "Unable to Restore Version",
-		fmt.Sprintf("restore version %q of bucket %q in project %q", fp, bucket, loc.ProjectID), err)
+		fmt.Sprintf("restore version %q of bucket %q in project %q", fp, bucket, loc.ProjectID), writeAccess, err)
 }
 
 // versionRevocationImportFormat is the import id format, quoted in errors and docs.
@@ -440,7 +440,7 @@ func (r *versionRevocationResource) ImportState(ctx context.Context, req resourc
 	}
 	if err != nil {
 		reportAPIError(&resp.Diagnostics, "Unable to Import Revocation",
-			fmt.Sprintf("read version %q of bucket %q in project %q", name, bucket, loc.ProjectID), err)
+			fmt.Sprintf("read version %q of bucket %q in project %q", name, bucket, loc.ProjectID), readAccess, err)
 		return
 	}
 	if v.RevokeAt == nil {
@@ -484,7 +484,7 @@ func (r *versionRevocationResource) explainRevokeError(ctx context.Context, loc 
 		diags.AddError("Revocation Refused",
 			fmt.Sprintf("HCP Packer refused to %s: %s. %s", action, client.MessageOf(err), hint))
 	default:
-		reportAPIError(diags, "Unable to Revoke Version", action, err)
+		reportAPIError(diags, "Unable to Revoke Version", action, writeAccess, err)
 	}
 }
 
