@@ -73,6 +73,12 @@ func reportAPIError(diags *diag.Diagnostics, summary, action string, need access
 	diags.AddError(apiFailure(summary, action, need, err))
 }
 
+// versionPhrase names a version the way every diagnostic does:
+// `Version v3 (fingerprint "abc") of bucket "web"`.
+func versionPhrase(v *client.Version, bucket string) string {
+	return fmt.Sprintf("Version %s (fingerprint %q) of bucket %q", v.Name, v.Fingerprint, bucket)
+}
+
 // revocationDetails says when v is or will be revoked and why:
 // `2026-03-01T11:00:00Z (message "CVE-1", inherited from version "abc" of bucket "base")`.
 // v must carry a revocation.

@@ -339,10 +339,10 @@ func (l versionLookup) rejectRevoked(q versionQuery, v *client.Version, now time
 	}
 }
 
-// describeVersion names a version the way diagnostics do:
+// describeVersion names a version like versionPhrase, with its channel:
 // `Version v3 (fingerprint "abc") of bucket "web", assigned to channel "stable",`.
 func (l versionLookup) describeVersion(q versionQuery, v *client.Version) string {
-	s := fmt.Sprintf("Version %s (fingerprint %q) of bucket %q", v.Name, v.Fingerprint, q.Bucket)
+	s := versionPhrase(v, q.Bucket)
 	if q.Channel != "" {
 		s += fmt.Sprintf(", assigned to channel %q,", q.Channel)
 	}

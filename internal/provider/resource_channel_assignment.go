@@ -176,9 +176,9 @@ func (r *channelAssignmentResource) ModifyPlan(ctx context.Context, req resource
 	}
 	if v.RevocationScheduled(r.pd.now()) {
 		resp.Diagnostics.AddAttributeWarning(path.Root("version_fingerprint"), "Version Revocation Scheduled",
-			fmt.Sprintf("Version %q (%s) of bucket %q is scheduled to be revoked at %s. Once it is, HCP Packer "+
+			fmt.Sprintf("%s is scheduled to be revoked at %s. Once it is, HCP Packer "+
 				"rolls channel %q back to its previous valid version and the next plan shows that drift.",
-				fp, v.Name, plan.BucketName.ValueString(), revocationDetails(v), plan.ChannelName.ValueString()))
+				versionPhrase(v, plan.BucketName.ValueString()), revocationDetails(v), plan.ChannelName.ValueString()))
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("version_name"), v.Name)...)
 }
@@ -374,7 +374,7 @@ func (r *channelAssignmentResource) assignableVersion(ctx context.Context, loc c
 
 // revokedSentence says which version was revoked, when and why.
 func revokedSentence(v *client.Version, bucket string) string {
-	return fmt.Sprintf("Version %q (%s) of bucket %q was revoked at %s.", v.Fingerprint, v.Name, bucket, revocationDetails(v))
+	return fmt.Sprintf("%s was revoked at %s.", versionPhrase(v, bucket), revocationDetails(v))
 }
 
 // fromAPI copies the channel's assignment into the model.

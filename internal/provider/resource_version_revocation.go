@@ -272,11 +272,11 @@ func (r *versionRevocationResource) refuseStrandedChannels(ctx context.Context, 
 		return
 	}
 	diags.AddAttributeError(path.Root("disable_rollback_channels"), "Revocation Would Strand Channels",
-		fmt.Sprintf("Version %q (%s) of bucket %q is assigned to channel %s, and an immediate revocation with "+
+		fmt.Sprintf("%s is assigned to channel %s, and an immediate revocation with "+
 			"disable_rollback_channels = true cannot leave a channel on a revoked version, so HCP Packer would "+
 			"refuse it. Assign the channel another version in an earlier apply, let HCP Packer roll it back "+
 			"(disable_rollback_channels = false), or schedule the revocation (revoke_in or a future revoke_at).",
-			v.Fingerprint, v.Name, v.BucketName, strings.Join(serving, ", ")))
+			versionPhrase(v, v.BucketName), strings.Join(serving, ", ")))
 }
 
 func (r *versionRevocationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -445,8 +445,8 @@ func (r *versionRevocationResource) ImportState(ctx context.Context, req resourc
 	}
 	if v.RevokeAt == nil {
 		resp.Diagnostics.AddError("Version Not Revoked",
-			fmt.Sprintf("Version %q (%s) of bucket %q is not revoked, so there is no revocation to import. "+
-				"Declare the resource without importing it to revoke the version.", name, v.Name, bucket))
+			fmt.Sprintf("%s is not revoked, so there is no revocation to import. "+
+				"Declare the resource without importing it to revoke the version.", versionPhrase(v, bucket)))
 		return
 	}
 
@@ -491,9 +491,9 @@ func (r *versionRevocationResource) explainRevokeError(ctx context.Context, loc 
 // alreadyRevokedDetail explains that a version carries a revocation made
 // outside this resource, and how to adopt it.
 func alreadyRevokedDetail(v *client.Version, bucket string) string {
-	return fmt.Sprintf("Version %q (%s) of bucket %q is already revoked (revoke_at %s). To manage that revocation "+
+	return fmt.Sprintf("%s is already revoked (revoke_at %s). To manage that revocation "+
 		"with Terraform, import it: terraform import <address> %s:%s (or an import block with that id).",
-		v.Fingerprint, v.Name, bucket, revocationDetails(v), bucket, v.Fingerprint)
+		versionPhrase(v, bucket), revocationDetails(v), bucket, v.Fingerprint)
 }
 
 // fromAPI copies a revoked version into the model. revoke_at keeps the
