@@ -73,6 +73,21 @@ func reportAPIError(diags *diag.Diagnostics, summary, action string, need access
 	diags.AddError(apiFailure(summary, action, need, err))
 }
 
+// versionNotComplete is the error for a version whose builds have not all
+// finished. subject names the version (versionPhrase, or a lookup's
+// description with its channel); purpose says why that matters here ("" or
+// "; only a complete version can be assigned …"); instead is what else the
+// user can do; attribute holds what chose the version.
+func versionNotComplete(subject string, v *client.Version, purpose, instead, attribute string) *lookupError {
+	return &lookupError{
+		Attribute: attribute,
+		Summary:   "Version Not Complete",
+		Detail: fmt.Sprintf("%s is not complete: its status is %s, so not every build has finished and its artifacts are not final%s. "+
+			"Finish it (run packer build again with HCP_PACKER_BUILD_FINGERPRINT=%s), or %s.",
+			subject, v.Status, purpose, v.Fingerprint, instead),
+	}
+}
+
 // versionPhrase names a version the way every diagnostic does:
 // `Version v3 (fingerprint "abc") of bucket "web"`.
 func versionPhrase(v *client.Version, bucket string) string {

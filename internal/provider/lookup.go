@@ -199,13 +199,7 @@ func (l versionLookup) find(ctx context.Context, q versionQuery) (*client.Versio
 		return nil, err
 	}
 	if !v.Complete() {
-		return nil, &lookupError{
-			Attribute: l.keyAttribute(q),
-			Summary:   "Version Not Complete",
-			Detail: fmt.Sprintf("%s is not complete: its status is %s, so not every build has finished and its artifacts are not final. "+
-				"Finish it (run packer build again with HCP_PACKER_BUILD_FINGERPRINT=%s), or look up a complete version.",
-				l.describeVersion(q, v), v.Status, v.Fingerprint),
-		}
+		return nil, versionNotComplete(l.describeVersion(q, v), v, "", "look up a complete version", l.keyAttribute(q))
 	}
 	return v, nil
 }

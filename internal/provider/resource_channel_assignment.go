@@ -349,7 +349,6 @@ func (r *channelAssignmentResource) explainAssignError(ctx context.Context, loc 
 func (r *channelAssignmentResource) assignableVersion(ctx context.Context, loc client.Location, plan channelAssignmentResourceModel, diags *diag.Diagnostics) (*client.Version, bool) {
 	bucket, channel := plan.BucketName.ValueString(), plan.ChannelName.ValueString()
 	fp := plan.VersionFingerprint.ValueString()
-	at := path.Root("version_fingerprint")
 
 	v, err := r.pd.client.GetVersion(ctx, loc, bucket, fp)
 	if client.IsNotFound(err) {
@@ -363,10 +362,8 @@ func (r *channelAssignmentResource) assignableVersion(ctx context.Context, loc c
 		return nil, false
 	}
 	if !v.Complete() {
-		diags.AddAttributeError(at, "Version Not Complete",
-			fmt.Sprintf("Version %q of bucket %q is not complete (status %s), so it cannot be assigned to channel %q. "+
-				"Only versions whose builds have all finished can be assigned: wait for packer build to finish it, "+
-				"or assign another version.", fp, bucket, v.Status, channel))
+		addLookupError(diags, versionNotComplete(versionPhrase(v, bucket), v,
+			fmt.Sprintf("; only a complete version can be assigned to channel %q", channel), "assign another version", "version_fingerprint"))
 		return nil, false
 	}
 	return v, true
