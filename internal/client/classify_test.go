@@ -97,3 +97,25 @@ func TestClassifyKeepsNilAndClassifiedErrors(t *testing.T) {
 		t.Errorf("classify re-wrapped an *Error: %v", err)
 	}
 }
+
+// Only a request that got no answer is unreachable: an answer, even a 503,
+// came from the API.
+func TestIsUnreachable(t *testing.T) {
+	t.Parallel()
+	refused := &url.Error{Op: "Get", URL: "https://x", Err: &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}}
+	answered := packerservice.NewPackerServiceGetBucketDefault(503)
+	for _, tt := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"connection refused", classify("GetBucket", refused), true},
+		{"answered 503", classify("GetBucket", answered), false},
+		{"not an API error", errors.New("boom"), false},
+		{"nil", nil, false},
+	} {
+		if got := IsUnreachable(tt.err); got != tt.want {
+			t.Errorf("%s: IsUnreachable = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

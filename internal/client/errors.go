@@ -50,6 +50,14 @@ func IsPermissionDenied(err error) bool { return CodeOf(err) == codes.Permission
 // current state (an incomplete or revoked version, the managed channel, …).
 func IsFailedPrecondition(err error) bool { return CodeOf(err) == codes.FailedPrecondition }
 
+// IsUnreachable reports whether err is a request that got no answer at all:
+// the API's address or the network is at fault, and the message says which
+// settings to check.
+func IsUnreachable(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.unreachable
+}
+
 // MessageOf returns the API's message for an API error and err.Error() for
 // any other error.
 func MessageOf(err error) string {

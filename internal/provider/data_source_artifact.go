@@ -208,6 +208,6 @@ func fillArtifactModel(ctx context.Context, m *artifactDataSourceModel, loc clie
 	m.BuildID = types.StringValue(c.Build.ID)
 	m.BuildLabels = stringMapValue(ctx, c.Build.Labels, diags)
 	m.PackerRunUUID = optionalStringValue(c.Build.PackerRunUUID)
-	m.CreatedAt = timestampValue(c.Artifact.CreatedAt)
+	m.CreatedAt = stateTime(c.Artifact.CreatedAt)
 	m.lookupRevocationModel = newLookupRevocationModel(v, now, m.RejectRevoked)
 }

@@ -159,6 +159,6 @@ func fillBucketModel(ctx context.Context, m *bucketDataSourceModel, loc client.L
 		m.LatestVersionID = types.StringValue(lv.ID)
 		m.LatestVersionName = types.StringValue(lv.Name)
 	}
-	m.CreatedAt = timestampValue(b.CreatedAt)
-	m.UpdatedAt = timestampValue(b.UpdatedAt)
+	m.CreatedAt = stateTime(b.CreatedAt)
+	m.UpdatedAt = stateTime(b.UpdatedAt)
 }

@@ -191,12 +191,12 @@ func fillChannelModel(m *channelDataSourceModel, loc client.Location, ch *client
 	m.Restricted = types.BoolValue(ch.Restricted)
 	m.Managed = types.BoolValue(ch.Managed)
 	m.AuthorID = optionalStringValue(ch.AuthorID)
-	m.CreatedAt = timestampValue(ch.CreatedAt)
-	m.UpdatedAt = timestampValue(ch.UpdatedAt)
+	m.CreatedAt = stateTime(ch.CreatedAt)
+	m.UpdatedAt = stateTime(ch.UpdatedAt)
 	m.VersionFingerprint, m.VersionID, m.VersionName = versionRefValues(ch.Version)
 	m.History = make([]channelHistoryEntryModel, 0, len(history))
 	for _, h := range history {
-		e := channelHistoryEntryModel{AssignedAt: timestampValue(h.AssignedAt), AuthorID: optionalStringValue(h.AuthorID)}
+		e := channelHistoryEntryModel{AssignedAt: stateTime(h.AssignedAt), AuthorID: optionalStringValue(h.AuthorID)}
 		e.VersionFingerprint, e.VersionID, e.VersionName = versionRefValues(h.Version)
 		m.History = append(m.History, e)
 	}

@@ -17,10 +17,6 @@ import (
 	"github.com/golden-image/terraform-provider-hcppacker/internal/client"
 )
 
-// timestampLayout is RFC 3339 in UTC with milliseconds, the precision the
-// API stores and the form the official provider shows.
-const timestampLayout = "2006-01-02T15:04:05.000Z07:00"
-
 // locationAttributes are the project_id input and organization_id output of
 // every data source.
 func locationAttributes() map[string]schema.Attribute {
@@ -109,7 +105,7 @@ func newLookupRevocationModel(v *client.Version, now time.Time, reject types.Boo
 		RevocationMessage:   types.StringNull(),
 		RevocationAuthor:    types.StringNull(),
 		RevocationType:      types.StringNull(),
-		RevokeAt:            optionalTimestampValue(v.RevokeAt),
+		RevokeAt:            optionalStateTime(v.RevokeAt),
 		RejectRevoked:       reject,
 	}
 	if v.RevokeAt != nil {
@@ -120,20 +116,12 @@ func newLookupRevocationModel(v *client.Version, now time.Time, reject types.Boo
 	return m
 }
 
-// timestampValue renders t, or null for the zero time.
-func timestampValue(t time.Time) types.String {
-	if t.IsZero() {
-		return types.StringNull()
-	}
-	return types.StringValue(t.UTC().Format(timestampLayout))
-}
-
-// optionalTimestampValue renders *t, or null when t is nil.
-func optionalTimestampValue(t *time.Time) types.String {
+// optionalStateTime renders *t like stateTime, or null when t is nil.
+func optionalStateTime(t *time.Time) types.String {
 	if t == nil {
 		return types.StringNull()
 	}
-	return timestampValue(*t)
+	return stateTime(*t)
 }
 
 // optionalStringValue is null for "" (the API omits what it does not have).

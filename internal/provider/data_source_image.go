@@ -192,6 +192,6 @@ func fillImageModel(ctx context.Context, m *imageDataSourceModel, loc client.Loc
 	m.BuildID = types.StringValue(c.Build.ID)
 	m.PackerRunUUID = optionalStringValue(c.Build.PackerRunUUID)
 	m.Labels = stringMapValue(ctx, c.Build.Labels, diags)
-	m.CreatedAt = timestampValue(c.Artifact.CreatedAt)
+	m.CreatedAt = stateTime(c.Artifact.CreatedAt)
 	m.lookupRevocationModel = newLookupRevocationModel(v, now, m.RejectRevoked)
 }

@@ -131,7 +131,7 @@ func fillIterationModel(m *iterationDataSourceModel, loc client.Location, v *cli
 	n, _ := v.IncrementalVersion()
 	m.IncrementalVersion = types.Int64Value(n)
 	m.AuthorID = optionalStringValue(v.AuthorID)
-	m.CreatedAt = timestampValue(v.CreatedAt)
-	m.UpdatedAt = timestampValue(v.UpdatedAt)
+	m.CreatedAt = stateTime(v.CreatedAt)
+	m.UpdatedAt = stateTime(v.UpdatedAt)
 	m.lookupRevocationModel = newLookupRevocationModel(v, now, m.RejectRevoked)
 }

@@ -77,7 +77,7 @@ func TestDataSourcesReportReadFailures(t *testing.T) {
 			"Permission Denied", `The credentials may not read bucket "web": principal lacks packer.buckets.get.`},
 		{"bucket names, unavailable", newBucketNamesDataSource(), nil,
 			apiError("ListBuckets", codes.Unavailable, 503, "try again later"),
-			"Unable to Read Buckets", `Reading the buckets of project ` + fakeProjectID + ` from HCP Packer failed: try again later.`},
+			"Unable to Read Buckets", `Could not read the buckets of project ` + fakeProjectID + `: try again later. Retry`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -147,7 +147,7 @@ func fillVersionModel(m *versionDataSourceModel, loc client.Location, v *client.
 	m.ID = types.StringValue(v.ID)
 	m.Name = types.StringValue(v.Name)
 	m.AuthorID = optionalStringValue(v.AuthorID)
-	m.CreatedAt = timestampValue(v.CreatedAt)
-	m.UpdatedAt = timestampValue(v.UpdatedAt)
+	m.CreatedAt = stateTime(v.CreatedAt)
+	m.UpdatedAt = stateTime(v.UpdatedAt)
 	m.lookupRevocationModel = newLookupRevocationModel(v, now, m.RejectRevoked)
 }

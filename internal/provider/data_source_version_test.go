@@ -105,8 +105,9 @@ data "hcppacker_version" "active" {
 				ExpectError: errorMatching(fmt.Sprintf(`Bucket %q does not exist in project %q.`, bucket+"-missing", acctest.Location(t).ProjectID)),
 			},
 			{
-				Config:      version(`fingerprint = "no-such-fingerprint"`),
-				ExpectError: errorMatching(fmt.Sprintf(`Bucket %q has no version with fingerprint "no-such-fingerprint".`, bucket)),
+				Config: version(`fingerprint = "no-such-fingerprint"`),
+				ExpectError: errorMatching(fmt.Sprintf(`Bucket %q in project %q has no version with fingerprint "no-such-fingerprint".`,
+					bucket, acctest.Location(t).ProjectID)),
 			},
 			{
 				Config:      version(`channel_name = "canary"`),

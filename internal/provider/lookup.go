@@ -19,7 +19,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
-	"google.golang.org/grpc/codes"
 
 	"github.com/golden-image/terraform-provider-hcppacker/internal/client"
 )
@@ -95,7 +94,8 @@ type artifactChoice struct {
 	Artifact client.Artifact
 }
 
-// lookupError is a failure the user can fix. Attribute names the attribute at
+// lookupError is a failure the user can fix, found by a lookup or by a
+// resource checking what it refers to. Attribute names the attribute at
 // fault ("" when none is), so the diagnostic points at the config line.
 type lookupError struct {
 	Attribute string
@@ -105,7 +105,8 @@ type lookupError struct {
 
 func (e *lookupError) Error() string { return e.Summary + ": " + e.Detail }
 
-// addLookupError turns an error of the lookup core into a diagnostic.
+// addLookupError turns a lookupError into a diagnostic; any other error is a
+// bug in the provider.
 func addLookupError(diags *diag.Diagnostics, err error) {
 	var le *lookupError
 	if !errors.As(err, &le) {
@@ -149,9 +150,9 @@ func (l versionLookup) resolve(ctx context.Context, q versionQuery, reject bool,
 	}
 	if v.RevocationScheduled(now) {
 		diags.AddWarning("Version Revocation Scheduled",
-			fmt.Sprintf("%s will be revoked at %s%s. From then on this lookup fails because reject_revoked is true; "+
+			fmt.Sprintf("%s will be revoked at %s. From then on this lookup fails because reject_revoked is true; "+
 				"point the lookup at a valid version before then, or restore this one.",
-				l.describeVersion(q, v), v.RevokeAt.UTC().Format(time.RFC3339), lookupRevocationReason(v)))
+				l.describeVersion(q, v), revocationDetails(v)))
 	}
 	return v, diags
 }
@@ -198,13 +199,7 @@ func (l versionLookup) find(ctx context.Context, q versionQuery) (*client.Versio
 		return nil, err
 	}
 	if !v.Complete() {
-		return nil, &lookupError{
-			Attribute: l.keyAttribute(q),
-			Summary:   "Version Not Complete",
-			Detail: fmt.Sprintf("%s is not complete: its status is %s, so not every build has finished and its artifacts are not final. "+
-				"Finish it (run packer build again with HCP_PACKER_BUILD_FINGERPRINT=%s), or look up a complete version.",
-				l.describeVersion(q, v), v.Status, v.Fingerprint),
-		}
+		return nil, versionNotComplete(l.describeVersion(q, v), v, "", "look up a complete version", l.keyAttribute(q))
 	}
 	return v, nil
 }
@@ -242,13 +237,7 @@ func (l versionLookup) byChannel(ctx context.Context, q versionQuery) (*client.V
 func (l versionLookup) byFingerprint(ctx context.Context, q versionQuery) (*client.Version, error) {
 	v, err := l.reader.GetVersion(ctx, q.Location, q.Bucket, q.Fingerprint)
 	if client.IsNotFound(err) {
-		return nil, l.missing(ctx, q, &lookupError{
-			Attribute: l.terms.Fingerprint,
-			Summary:   "Version Not Found",
-			Detail: fmt.Sprintf("Bucket %q has no version with fingerprint %q. Check %s; "+
-				"packer build prints the fingerprint it records (\"Tracking build on HCP Packer with fingerprint …\").",
-				q.Bucket, q.Fingerprint, l.terms.Fingerprint),
-		})
+		return nil, l.missing(ctx, q, versionNotFound(q.Location.ProjectID, q.Bucket, q.Fingerprint, "", l.terms.Fingerprint))
 	}
 	if err != nil {
 		return nil, registryCallError(err, "Version",
@@ -317,30 +306,11 @@ func bucketNotFound(q versionQuery, terms lookupTerms) *lookupError {
 	}
 }
 
-// registryCallError describes an API failure other than "not found".
+// registryCallError describes a failed read other than "not found", on
+// attribute: what names the object read ("bucket \"web\"").
 func registryCallError(err error, object, what, attribute string) *lookupError {
-	if client.CodeOf(err) == codes.Unauthenticated {
-		return &lookupError{
-			Attribute: attribute,
-			Summary:   "Authentication Failed",
-			Detail: fmt.Sprintf("HCP did not accept the provider's credentials when reading %s: %s. Check client_id and "+
-				"client_secret (or HCP_CLIENT_ID and HCP_CLIENT_SECRET, or the credential file).", what, client.MessageOf(err)),
-		}
-	}
-	if client.IsPermissionDenied(err) {
-		return &lookupError{
-			Attribute: attribute,
-			Summary:   "Permission Denied",
-			Detail: fmt.Sprintf("The credentials may not read %s: %s. Use a principal with at least the viewer role "+
-				"on the project, or check project_id.", what, client.MessageOf(err)),
-		}
-	}
-	return &lookupError{
-		Attribute: attribute,
-		Summary:   "Unable to Read " + object,
-		Detail: fmt.Sprintf("Reading %s from HCP Packer failed: %s. Retry; if it keeps failing, "+
-			"check the HCP API address and HCP's status.", what, client.MessageOf(err)),
-	}
+	summary, detail := apiFailure("Unable to Read "+object, "read "+what, readAccess, err)
+	return &lookupError{Attribute: attribute, Summary: summary, Detail: detail}
 }
 
 // rejectRevoked fails for a version whose revocation has taken effect.
@@ -357,31 +327,16 @@ func (l versionLookup) rejectRevoked(q versionQuery, v *client.Version, now time
 	}
 	return &lookupError{
 		Summary: "Version Revoked",
-		Detail: fmt.Sprintf("%s was revoked at %s%s. reject_revoked is true, so a revoked version is an error. "+
+		Detail: fmt.Sprintf("%s was revoked at %s. reject_revoked is true, so a revoked version is an error. "+
 			"%s (destroy its hcppacker_version_revocation), or set reject_revoked = false to read it anyway.",
-			l.describeVersion(q, v), v.RevokeAt.UTC().Format(time.RFC3339), lookupRevocationReason(v), fix),
+			l.describeVersion(q, v), revocationDetails(v), fix),
 	}
 }
 
-func lookupRevocationReason(v *client.Version) string {
-	var parts []string
-	if v.RevocationMessage != "" {
-		parts = append(parts, fmt.Sprintf("message %q", v.RevocationMessage))
-	}
-	if v.RevocationInheritedFrom != nil {
-		parts = append(parts, fmt.Sprintf("inherited from version %q of bucket %q",
-			v.RevocationInheritedFrom.VersionFingerprint, v.RevocationInheritedFrom.BucketName))
-	}
-	if len(parts) == 0 {
-		return ""
-	}
-	return " (" + strings.Join(parts, ", ") + ")"
-}
-
-// describeVersion names a version the way diagnostics do:
+// describeVersion names a version like versionPhrase, with its channel:
 // `Version v3 (fingerprint "abc") of bucket "web", assigned to channel "stable",`.
 func (l versionLookup) describeVersion(q versionQuery, v *client.Version) string {
-	s := fmt.Sprintf("Version %s (fingerprint %q) of bucket %q", v.Name, v.Fingerprint, q.Bucket)
+	s := versionPhrase(v, q.Bucket)
 	if q.Channel != "" {
 		s += fmt.Sprintf(", assigned to channel %q,", q.Channel)
 	}

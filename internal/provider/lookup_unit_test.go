@@ -328,7 +328,7 @@ func TestLookupReportsAPIFailures(t *testing.T) {
 			"Unable to Read Versions", "bucket_name", []string{`versions of bucket "web"`}},
 		{"expired credentials", "GetChannel", apiError("GetChannel", codes.Unauthenticated, 401, "token expired"),
 			func(f *lookupFixture) versionQuery { return f.query("stable", "", "") },
-			"Authentication Failed", "channel_name", []string{`when reading channel "stable" of bucket "web": token expired`, `HCP_CLIENT_ID`}},
+			"Authentication Failed", "channel_name", []string{`when trying to read channel "stable" of bucket "web": token expired`, `HCP_CLIENT_ID`}},
 		{"bucket check failure after a missing channel", "GetBucket", denied, func(f *lookupFixture) versionQuery { return f.query("nope", "", "") },
 			"Permission Denied", "bucket_name", []string{`may not read bucket "web"`}},
 	}

@@ -180,7 +180,7 @@ func (r *bucketResource) Create(ctx context.Context, req resource.CreateRequest,
 	}
 	if err != nil {
 		reportAPIError(&resp.Diagnostics, "Unable to Create Bucket",
-			fmt.Sprintf("create bucket %q in project %q", in.Name, loc.ProjectID), err)
+			fmt.Sprintf("create bucket %q in project %q", in.Name, loc.ProjectID), writeAccess, err)
 		return
 	}
 
@@ -207,7 +207,7 @@ func (r *bucketResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 	if err != nil {
 		reportAPIError(&resp.Diagnostics, "Unable to Read Bucket",
-			fmt.Sprintf("read bucket %q in project %q", state.Name.ValueString(), loc.ProjectID), err)
+			fmt.Sprintf("read bucket %q in project %q", state.Name.ValueString(), loc.ProjectID), readAccess, err)
 		return
 	}
 
@@ -249,7 +249,7 @@ func (r *bucketResource) Update(ctx context.Context, req resource.UpdateRequest,
 		return
 	}
 	if err != nil {
-		reportAPIError(&resp.Diagnostics, "Unable to Update Bucket", action, err)
+		reportAPIError(&resp.Diagnostics, "Unable to Update Bucket", action, writeAccess, err)
 		return
 	}
 
@@ -279,7 +279,7 @@ func (r *bucketResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	err := r.pd.client.DeleteBucket(ctx, loc, name)
 	if err != nil && !client.IsNotFound(err) {
 		reportAPIError(&resp.Diagnostics, "Unable to Delete Bucket",
-			fmt.Sprintf("delete bucket %q in project %q", name, loc.ProjectID), err)
+			fmt.Sprintf("delete bucket %q in project %q", name, loc.ProjectID), writeAccess, err)
 	}
 }
 
@@ -292,7 +292,7 @@ func (r *bucketResource) refuseDeleteWithVersions(ctx context.Context, loc clien
 	}
 	if err != nil {
 		reportAPIError(diags, "Unable to Delete Bucket",
-			fmt.Sprintf("list the versions of bucket %q in project %q", name, loc.ProjectID), err)
+			fmt.Sprintf("list the versions of bucket %q in project %q", name, loc.ProjectID), writeAccess, err)
 		return
 	}
 	if n := len(versions); n > 0 {

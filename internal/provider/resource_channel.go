@@ -157,7 +157,7 @@ func (r *channelResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	if err != nil {
 		reportAPIError(&resp.Diagnostics, "Unable to Create Channel",
-			fmt.Sprintf("create channel %q in bucket %q of project %q", name, bucket, loc.ProjectID), err)
+			fmt.Sprintf("create channel %q in bucket %q of project %q", name, bucket, loc.ProjectID), writeAccess, err)
 		return
 	}
 
@@ -186,7 +186,7 @@ func (r *channelResource) Read(ctx context.Context, req resource.ReadRequest, re
 	}
 	if err != nil {
 		reportAPIError(&resp.Diagnostics, "Unable to Read Channel",
-			fmt.Sprintf("read channel %q in bucket %q of project %q", name, bucket, loc.ProjectID), err)
+			fmt.Sprintf("read channel %q in bucket %q of project %q", name, bucket, loc.ProjectID), readAccess, err)
 		return
 	}
 
@@ -216,7 +216,7 @@ func (r *channelResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 	if err != nil {
 		reportAPIError(&resp.Diagnostics, "Unable to Update Channel",
-			fmt.Sprintf("update channel %q in bucket %q of project %q", name, bucket, loc.ProjectID), err)
+			fmt.Sprintf("update channel %q in bucket %q of project %q", name, bucket, loc.ProjectID), writeAccess, err)
 		return
 	}
 
@@ -245,7 +245,7 @@ func (r *channelResource) Delete(ctx context.Context, req resource.DeleteRequest
 	err := r.pd.client.DeleteChannel(ctx, loc, bucket, name)
 	if err != nil && !client.IsNotFound(err) {
 		reportAPIError(&resp.Diagnostics, "Unable to Delete Channel",
-			fmt.Sprintf("delete channel %q in bucket %q of project %q", name, bucket, loc.ProjectID), err)
+			fmt.Sprintf("delete channel %q in bucket %q of project %q", name, bucket, loc.ProjectID), writeAccess, err)
 	}
 }
 
@@ -280,7 +280,7 @@ func (r *channelResource) adopt(ctx context.Context, loc client.Location, plan c
 	ch, err := r.pd.client.GetChannel(ctx, loc, bucket, name)
 	if err != nil {
 		reportAPIError(&resp.Diagnostics, "Unable to Create Channel",
-			fmt.Sprintf("read existing channel %q in bucket %q of project %q", name, bucket, loc.ProjectID), err)
+			fmt.Sprintf("read existing channel %q in bucket %q of project %q", name, bucket, loc.ProjectID), writeAccess, err)
 		return nil, false
 	}
 	if !ch.Managed {
@@ -301,7 +301,7 @@ func (r *channelResource) adopt(ctx context.Context, loc client.Location, plan c
 		ch, err = r.pd.client.UpdateChannel(ctx, loc, bucket, name, client.ChannelUpdate{Restricted: &want})
 		if err != nil {
 			reportAPIError(&resp.Diagnostics, "Unable to Create Channel",
-				fmt.Sprintf("set restricted on channel %q in bucket %q of project %q", name, bucket, loc.ProjectID), err)
+				fmt.Sprintf("set restricted on channel %q in bucket %q of project %q", name, bucket, loc.ProjectID), writeAccess, err)
 			return nil, false
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -168,9 +167,9 @@ func (r *channelAssignmentResource) ModifyPlan(ctx context.Context, req resource
 	}
 	if v.RevocationScheduled(r.pd.now()) {
 		resp.Diagnostics.AddAttributeWarning(path.Root("version_fingerprint"), "Version Revocation Scheduled",
-			fmt.Sprintf("Version %q (%s) of bucket %q is scheduled to be revoked at %s. Once it is, HCP Packer "+
+			fmt.Sprintf("%s is scheduled to be revoked at %s. Once it is, HCP Packer "+
 				"rolls channel %q back to its previous valid version and the next plan shows that drift.",
-				fp, v.Name, plan.BucketName.ValueString(), v.RevokeAt.UTC().Format(time.RFC3339), plan.ChannelName.ValueString()))
+				versionPhrase(v, plan.BucketName.ValueString()), revocationDetails(v), plan.ChannelName.ValueString()))
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("version_name"), v.Name)...)
 }
@@ -210,7 +209,7 @@ func (r *channelAssignmentResource) Read(ctx context.Context, req resource.ReadR
 	}
 	if err != nil {
 		reportAPIError(&resp.Diagnostics, "Unable to Read Channel Assignment",
-			fmt.Sprintf("read channel %q in bucket %q of project %q", channel, bucket, loc.ProjectID), err)
+			fmt.Sprintf("read channel %q in bucket %q of project %q", channel, bucket, loc.ProjectID), readAccess, err)
 		return
 	}
 
@@ -247,7 +246,7 @@ func (r *channelAssignmentResource) Delete(ctx context.Context, req resource.Del
 	_, err := r.pd.client.UpdateChannel(ctx, loc, bucket, channel, client.ChannelUpdate{VersionFingerprint: &none})
 	if err != nil && !client.IsNotFound(err) {
 		reportAPIError(&resp.Diagnostics, "Unable to Unassign Channel",
-			fmt.Sprintf("unassign channel %q in bucket %q of project %q", channel, bucket, loc.ProjectID), err)
+			fmt.Sprintf("unassign channel %q in bucket %q of project %q", channel, bucket, loc.ProjectID), writeAccess, err)
 	}
 }
 
@@ -304,7 +303,7 @@ func (r *channelAssignmentResource) explainAssignError(ctx context.Context, loc 
 	action := fmt.Sprintf("assign version %q to channel %q in bucket %q of project %q", fp, channel, bucket, loc.ProjectID)
 
 	if !client.IsNotFound(err) && !client.IsFailedPrecondition(err) {
-		reportAPIError(diags, "Unable to Assign Version", action, err)
+		reportAPIError(diags, "Unable to Assign Version", action, writeAccess, err)
 		return
 	}
 	if _, cerr := r.pd.client.GetChannel(ctx, loc, bucket, channel); client.IsNotFound(cerr) {
@@ -331,7 +330,7 @@ func (r *channelAssignmentResource) explainAssignError(ctx context.Context, loc 
 			return
 		}
 	}
-	reportAPIError(diags, "Unable to Assign Version", action, err)
+	reportAPIError(diags, "Unable to Assign Version", action, writeAccess, err)
 }
 
 // assignableVersion fetches the planned version and reports, as an error on
@@ -341,26 +340,21 @@ func (r *channelAssignmentResource) explainAssignError(ctx context.Context, loc 
 func (r *channelAssignmentResource) assignableVersion(ctx context.Context, loc client.Location, plan channelAssignmentResourceModel, diags *diag.Diagnostics) (*client.Version, bool) {
 	bucket, channel := plan.BucketName.ValueString(), plan.ChannelName.ValueString()
 	fp := plan.VersionFingerprint.ValueString()
-	at := path.Root("version_fingerprint")
 
 	v, err := r.pd.client.GetVersion(ctx, loc, bucket, fp)
 	if client.IsNotFound(err) {
-		diags.AddAttributeError(at, "Version Not Found",
-			fmt.Sprintf("Bucket %q in project %q has no version with fingerprint %q, so it cannot be assigned to "+
-				"channel %q. Check the fingerprint (and that the bucket exists), or publish the version with packer build first.",
-				bucket, loc.ProjectID, fp, channel))
+		addLookupError(diags, versionNotFound(loc.ProjectID, bucket, fp,
+			fmt.Sprintf(", so it cannot be assigned to channel %q", channel), "version_fingerprint"))
 		return nil, false
 	}
 	if err != nil {
 		reportAPIError(diags, "Unable to Check Version",
-			fmt.Sprintf("read version %q of bucket %q in project %q", fp, bucket, loc.ProjectID), err)
+			fmt.Sprintf("read version %q of bucket %q in project %q", fp, bucket, loc.ProjectID), writeAccess, err)
 		return nil, false
 	}
 	if !v.Complete() {
-		diags.AddAttributeError(at, "Version Not Complete",
-			fmt.Sprintf("Version %q of bucket %q is not complete (status %s), so it cannot be assigned to channel %q. "+
-				"Only versions whose builds have all finished can be assigned: wait for packer build to finish it, "+
-				"or assign another version.", fp, bucket, v.Status, channel))
+		addLookupError(diags, versionNotComplete(versionPhrase(v, bucket), v,
+			fmt.Sprintf("; only a complete version can be assigned to channel %q", channel), "assign another version", "version_fingerprint"))
 		return nil, false
 	}
 	return v, true
@@ -368,8 +362,7 @@ func (r *channelAssignmentResource) assignableVersion(ctx context.Context, loc c
 
 // revokedSentence says which version was revoked, when and why.
 func revokedSentence(v *client.Version, bucket string) string {
-	return fmt.Sprintf("Version %q (%s) of bucket %q was revoked at %s%s.",
-		v.Fingerprint, v.Name, bucket, v.RevokeAt.UTC().Format(time.RFC3339), revocationReason(v))
+	return fmt.Sprintf("%s was revoked at %s.", versionPhrase(v, bucket), revocationDetails(v))
 }
 
 // fromAPI copies the channel's assignment into the model.
@@ -384,12 +377,4 @@ func (m *channelAssignmentResourceModel) fromAPI(loc client.Location, ch *client
 	}
 	m.VersionFingerprint = types.StringValue(ch.Version.Fingerprint)
 	m.VersionName = types.StringValue(ch.Version.Name)
-}
-
-// revocationReason quotes a revocation's message for an error detail.
-func revocationReason(v *client.Version) string {
-	if v.RevocationMessage == "" {
-		return ""
-	}
-	return fmt.Sprintf(" (%q)", v.RevocationMessage)
 }

@@ -2,18 +2,13 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
-	"google.golang.org/grpc/codes"
-
-	"github.com/golden-image/terraform-provider-hcppacker/internal/client"
 )
 
 // apiTimeLayout is how HCP itself renders times (RFC 3339, UTC, milliseconds);
@@ -26,25 +21,6 @@ func stateTime(t time.Time) types.String {
 		return types.StringNull()
 	}
 	return types.StringValue(t.UTC().Format(apiTimeLayout))
-}
-
-// reportAPIError turns an API error into one diagnostic. action says what
-// the provider tried, naming the objects ("create channel \"stable\" in
-// bucket \"web\""), so the user can tell which call failed and why.
-func reportAPIError(diags *diag.Diagnostics, summary, action string, err error) {
-	msg := client.MessageOf(err)
-	switch {
-	case client.IsPermissionDenied(err):
-		diags.AddError("Permission Denied",
-			fmt.Sprintf("HCP refused to %s: %s. The service principal of the provider's credentials lacks the "+
-				"permission for this action; use credentials with the contributor or admin role on the project.", action, msg))
-	case client.CodeOf(err) == codes.Unauthenticated:
-		diags.AddError(summary,
-			fmt.Sprintf("Could not %s: %s. HCP did not accept the provider's credentials; check client_id and "+
-				"client_secret (or HCP_CLIENT_ID and HCP_CLIENT_SECRET).", action, msg))
-	default:
-		diags.AddError(summary, fmt.Sprintf("Could not %s: %s.", action, strings.TrimSuffix(msg, ".")))
-	}
 }
 
 // warnGone logs that an object vanished outside Terraform; Read then drops

@@ -215,14 +215,12 @@ func (r *versionRevocationResource) ModifyPlan(ctx context.Context, req resource
 
 	v, err := r.pd.client.GetVersion(ctx, loc, bucket, fp)
 	if client.IsNotFound(err) {
-		resp.Diagnostics.AddAttributeError(path.Root("version_fingerprint"), "Version Not Found",
-			fmt.Sprintf("Bucket %q in project %q has no version with fingerprint %q to revoke. Check the bucket "+
-				"name and the fingerprint.", bucket, loc.ProjectID, fp))
+		addLookupError(&resp.Diagnostics, versionNotFound(loc.ProjectID, bucket, fp, " to revoke", "version_fingerprint"))
 		return
 	}
 	if err != nil {
 		reportAPIError(&resp.Diagnostics, "Unable to Check Version",
-			fmt.Sprintf("read version %q of bucket %q in project %q", fp, bucket, loc.ProjectID), err)
+			fmt.Sprintf("read version %q of bucket %q in project %q", fp, bucket, loc.ProjectID), writeAccess, err)
 		return
 	}
 	var config versionRevocationResourceModel
@@ -261,7 +259,7 @@ func (r *versionRevocationResource) refuseStrandedChannels(ctx context.Context, 
 	channels, err := r.pd.client.ListChannels(ctx, loc, v.BucketName)
 	if err != nil {
 		reportAPIError(diags, "Unable to Check Channels",
-			fmt.Sprintf("list the channels of bucket %q in project %q", v.BucketName, loc.ProjectID), err)
+			fmt.Sprintf("list the channels of bucket %q in project %q", v.BucketName, loc.ProjectID), writeAccess, err)
 		return
 	}
 	var serving []string
@@ -274,11 +272,11 @@ func (r *versionRevocationResource) refuseStrandedChannels(ctx context.Context, 
 		return
 	}
 	diags.AddAttributeError(path.Root("disable_rollback_channels"), "Revocation Would Strand Channels",
-		fmt.Sprintf("Version %q (%s) of bucket %q is assigned to channel %s, and an immediate revocation with "+
+		fmt.Sprintf("%s is assigned to channel %s, and an immediate revocation with "+
 			"disable_rollback_channels = true cannot leave a channel on a revoked version, so HCP Packer would "+
 			"refuse it. Assign the channel another version in an earlier apply, let HCP Packer roll it back "+
 			"(disable_rollback_channels = false), or schedule the revocation (revoke_in or a future revoke_at).",
-			v.Fingerprint, v.Name, v.BucketName, strings.Join(serving, ", ")))
+			versionPhrase(v, v.BucketName), strings.Join(serving, ", ")))
 }
 
 func (r *versionRevocationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -351,7 +349,7 @@ func (r *versionRevocationResource) Read(ctx context.Context, req resource.ReadR
 	}
 	if err != nil {
 		reportAPIError(&resp.Diagnostics, "Unable to Read Version",
-			fmt.Sprintf("read version %q of bucket %q in project %q", fp, bucket, loc.ProjectID), err)
+			fmt.Sprintf("read version %q of bucket %q in project %q", fp, bucket, loc.ProjectID), readAccess, err)
 		return
 	}
 	if v.RevokeAt == nil {
@@ -383,7 +381,7 @@ func (r *versionRevocationResource) Update(ctx context.Context, req resource.Upd
 	v, err := r.pd.client.GetVersion(ctx, loc, bucket, fp)
 	if err != nil {
 		reportAPIError(&resp.Diagnostics, "Unable to Read Version",
-			fmt.Sprintf("read version %q of bucket %q in project %q", fp, bucket, loc.ProjectID), err)
+			fmt.Sprintf("read version %q of bucket %q in project %q", fp, bucket, loc.ProjectID), writeAccess, err)
 		return
 	}
 	resp.Diagnostics.Append(plan.fromAPI(loc, v, r.pd.now())...)
@@ -412,7 +410,7 @@ func (r *versionRevocationResource) Delete(ctx context.Context, req resource.Del
 		return
 	}
 	reportAPIError(&resp.Diagnostics, "Unable to Restore Version",
-		fmt.Sprintf("restore version %q of bucket %q in project %q", fp, bucket, loc.ProjectID), err)
+		fmt.Sprintf("restore version %q of bucket %q in project %q", fp, bucket, loc.ProjectID), writeAccess, err)
 }
 
 // versionRevocationImportFormat is the import id format, quoted in errors and docs.
@@ -437,19 +435,18 @@ func (r *versionRevocationResource) ImportState(ctx context.Context, req resourc
 	}
 	v, err := r.pd.client.GetVersion(ctx, loc, bucket, name)
 	if client.IsNotFound(err) {
-		resp.Diagnostics.AddError("Version Not Found",
-			fmt.Sprintf("Bucket %q in project %q has no version with fingerprint %q to import.", bucket, loc.ProjectID, name))
+		addLookupError(&resp.Diagnostics, versionNotFound(loc.ProjectID, bucket, name, " to import", ""))
 		return
 	}
 	if err != nil {
 		reportAPIError(&resp.Diagnostics, "Unable to Import Revocation",
-			fmt.Sprintf("read version %q of bucket %q in project %q", name, bucket, loc.ProjectID), err)
+			fmt.Sprintf("read version %q of bucket %q in project %q", name, bucket, loc.ProjectID), readAccess, err)
 		return
 	}
 	if v.RevokeAt == nil {
 		resp.Diagnostics.AddError("Version Not Revoked",
-			fmt.Sprintf("Version %q (%s) of bucket %q is not revoked, so there is no revocation to import. "+
-				"Declare the resource without importing it to revoke the version.", name, v.Name, bucket))
+			fmt.Sprintf("%s is not revoked, so there is no revocation to import. "+
+				"Declare the resource without importing it to revoke the version.", versionPhrase(v, bucket)))
 		return
 	}
 
@@ -471,9 +468,7 @@ func (r *versionRevocationResource) explainRevokeError(ctx context.Context, loc 
 	action := fmt.Sprintf("revoke version %q of bucket %q in project %q", fp, bucket, loc.ProjectID)
 	switch {
 	case client.IsNotFound(err):
-		diags.AddAttributeError(path.Root("version_fingerprint"), "Version Not Found",
-			fmt.Sprintf("Bucket %q in project %q has no version with fingerprint %q to revoke. Check the bucket "+
-				"name and the fingerprint.", bucket, loc.ProjectID, fp))
+		addLookupError(diags, versionNotFound(loc.ProjectID, bucket, fp, " to revoke", "version_fingerprint"))
 	case client.IsFailedPrecondition(err):
 		// Someone may have revoked the version between the check in
 		// Create and the call.
@@ -489,16 +484,16 @@ func (r *versionRevocationResource) explainRevokeError(ctx context.Context, loc 
 		diags.AddError("Revocation Refused",
 			fmt.Sprintf("HCP Packer refused to %s: %s. %s", action, client.MessageOf(err), hint))
 	default:
-		reportAPIError(diags, "Unable to Revoke Version", action, err)
+		reportAPIError(diags, "Unable to Revoke Version", action, writeAccess, err)
 	}
 }
 
 // alreadyRevokedDetail explains that a version carries a revocation made
 // outside this resource, and how to adopt it.
 func alreadyRevokedDetail(v *client.Version, bucket string) string {
-	return fmt.Sprintf("Version %q (%s) of bucket %q is already revoked (revoke_at %s%s). To manage that revocation "+
+	return fmt.Sprintf("%s is already revoked (revoke_at %s). To manage that revocation "+
 		"with Terraform, import it: terraform import <address> %s:%s (or an import block with that id).",
-		v.Fingerprint, v.Name, bucket, v.RevokeAt.UTC().Format(time.RFC3339), revocationReason(v), bucket, v.Fingerprint)
+		versionPhrase(v, bucket), revocationDetails(v), bucket, v.Fingerprint)
 }
 
 // fromAPI copies a revoked version into the model. revoke_at keeps the
