@@ -116,7 +116,7 @@ func TestAccDrift_bucketDeletedUnderAssignedVersion(t *testing.T) {
 			{
 				PreConfig:   func() { deleteBucket(t, bucket) },
 				Config:      config,
-				ExpectError: errorMatching("Version Not Found", bucket, v1.Fingerprint, "that the bucket exists"),
+				ExpectError: errorMatching("Version Not Found", bucket, v1.Fingerprint, "Check version_fingerprint and the bucket name"),
 			},
 			{
 				// Packer rebuilds the same version.
