@@ -148,7 +148,8 @@ func TestViewerMaySeeButNotAct(t *testing.T) {
 	b := s.signedIn(t, s.viewer)
 	b.get(s.projectPath("buckets/base/versions/"+fp(1))).mustHave(t, http.StatusOK, "Your role (viewer) can look but not act")
 
-	refusal := `Refused: principal &#34;ci-viewer&#34; (role viewer) may not packer.versions.update in project ` + projectID
+	refusal := `Refused: principal &#34;ci-viewer&#34; (role viewer) may not packer.versions.update on bucket &#34;base&#34; in project ` +
+		projectID + `: it needs roles/contributor or higher`
 	revoke := s.projectPath("buckets/base/versions/" + fp(1) + "/revoke")
 	b.get(revoke).mustHave(t, http.StatusForbidden, refusal)
 	b.post(revoke, url.Values{"when": {"now"}}).mustHave(t, http.StatusForbidden, refusal)
@@ -174,4 +175,24 @@ func TestEveryPostNeedsTheSessionCSRFToken(t *testing.T) {
 	}
 	b.post("/panel/logout", url.Values{"csrf": {"forged"}}).mustHave(t, http.StatusForbidden, "did not come from this panel")
 	assertStatus(t, s, fp(1), "VERSION_ACTIVE")
+}
+
+// The panel follows IAM bindings as the API does: a viewer of the
+// organization who contributes to bucket "base" alone acts there and is
+// refused on another bucket.
+func TestBucketBindingsDecideWhatThePanelAllows(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	s.publish(t, "base", fp(1), "aws")
+	s.publish(t, "other", fp(2), "aws")
+	b := s.signedIn(t, s.baseOwner)
+	b.post(s.projectPath("buckets/base/versions/"+fp(1)+"/revoke"), url.Values{"when": {"now"}}).mustHave(t, http.StatusOK, "Revoked v1")
+	assertStatus(t, s, fp(1), "VERSION_REVOKED")
+	b.post(s.projectPath("buckets/other/versions/"+fp(2)+"/revoke"), url.Values{"when": {"now"}}).
+		mustHave(t, http.StatusForbidden, `may not packer.versions.update on bucket &#34;other&#34;`)
+	var other apiVersion
+	s.apiGet(t, s.viewer, "/buckets/other/versions/"+fp(2), &other)
+	if other.Version.Status != "VERSION_ACTIVE" {
+		t.Errorf("through the API, version %s of bucket other is %s after a refused revocation, want VERSION_ACTIVE", fp(2), other.Version.Status)
+	}
 }

@@ -54,6 +54,9 @@ type stack struct {
 	loc         registry.Loc
 	contributor store.Principal
 	viewer      store.Principal
+	// baseOwner is a viewer of the organization and a contributor on
+	// bucket "base" alone, through a bucket binding.
+	baseOwner store.Principal
 }
 
 const (
@@ -74,15 +77,21 @@ func newStack(t testing.TB) *stack {
 		loc:         registry.Loc{OrganizationID: orgID, ProjectID: projectID},
 		contributor: store.Principal{ID: "p-contributor", Name: "ci-contributor", ClientID: "contributor-id", ClientSecret: "contributor-secret", Role: httpapi.RoleContributor},
 		viewer:      store.Principal{ID: "p-viewer", Name: "ci-viewer", ClientID: "viewer-id", ClientSecret: "viewer-secret", Role: httpapi.RoleViewer},
+		baseOwner:   store.Principal{ID: "p-base-owner", Name: "base-owner", ClientID: "base-owner-id", ClientSecret: "base-owner-secret", Role: httpapi.RoleViewer},
 	}
 	s.svc = registry.New(db, s.clock.Now)
 	if err := s.svc.EnsureRegistry(context.Background(), projectID); err != nil {
 		t.Fatal(err)
 	}
 	projects := []store.Project{{ID: projectID, Name: "default", CreatedAt: s.clock.Now()}}
-	principals := []store.Principal{s.contributor, s.viewer}
+	principals := []store.Principal{s.contributor, s.viewer, s.baseOwner}
 	if err := db.UpdateTx(context.Background(), func(tx *store.Tx) error {
-		return tx.ReplacePrincipals(iam.OrganizationResource(orgID), principals, s.clock.Now())
+		if err := tx.ReplacePrincipals(iam.OrganizationResource(orgID), principals, s.clock.Now()); err != nil {
+			return err
+		}
+		return tx.ReplaceBindings(iam.BucketResource(projectID, "base"), []store.Binding{
+			{Resource: iam.BucketResource(projectID, "base"), RoleID: "roles/contributor", MemberID: s.baseOwner.ID, MemberType: "SERVICE_PRINCIPAL"},
+		})
 	}); err != nil {
 		t.Fatal(err)
 	}

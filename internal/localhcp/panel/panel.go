@@ -2,7 +2,7 @@
 // project's buckets, versions, channels, ancestry and health, and let a
 // contributor assign, revoke and restore. It reads and writes through the
 // same registry.Service as the API, checks roles with the API's own rule
-// (httpapi.Allowed), and serves every asset from the binary.
+// (Credentials.Authorize), and serves every asset from the binary.
 package panel
 
 import (
@@ -24,10 +24,14 @@ const Prefix = "/panel/"
 // DefaultSessionTTL is how long a sign-in lasts when Config leaves it unset.
 const DefaultSessionTTL = 8 * time.Hour
 
-// Credentials checks a principal's client id and secret; the API handler
-// implements it with the token endpoint's own check.
+// Credentials checks a principal's client id and secret, and what it may
+// do; the API handler implements it with the token endpoint's own check and
+// the API's own role rule, bindings on projects and buckets included.
 type Credentials interface {
 	Authenticate(clientID, clientSecret string) (store.Principal, bool)
+	// Authorize is nil when the principal may do action in projectID (on
+	// bucket, when one is named), else a refusal that says why.
+	Authorize(p store.Principal, action, projectID, bucket string) error
 }
 
 // Config is what a Panel serves.

@@ -9,7 +9,6 @@ import (
 
 	"google.golang.org/grpc/codes"
 
-	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/httpapi"
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/registry"
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/store"
 )
@@ -85,8 +84,8 @@ func (p *Panel) page(action string, fn func(*request) error) http.HandlerFunc {
 		}
 		rq.project = project
 		rq.loc = registry.Loc{OrganizationID: p.cfg.OrganizationID, ProjectID: project.ID}
-		if !httpapi.Allowed(rq.principal.Role, action) {
-			return &pageError{http.StatusForbidden, "Refused: " + httpapi.Denial(rq.principal, action, project.ID) + "."}
+		if err := p.cfg.Credentials.Authorize(rq.principal, action, project.ID, rq.r.PathValue("bucket")); err != nil {
+			return &pageError{http.StatusForbidden, "Refused: " + err.Error() + "."}
 		}
 		return fn(rq)
 	})
@@ -137,7 +136,8 @@ func (p *Panel) render(rq *request, status int, page, title string, data any) {
 	v := view{Title: title, Data: data, Projects: p.cfg.Projects, Project: rq.project}
 	if rq.session != nil {
 		v.Who = rq.principal
-		v.CanAct = httpapi.Allowed(rq.principal.Role, "packer.versions.update")
+		v.CanAct = rq.project.ID != "" &&
+			p.cfg.Credentials.Authorize(rq.principal, "packer.versions.update", rq.project.ID, rq.r.PathValue("bucket")) == nil
 		v.CSRF = rq.session.csrf
 		v.Flash = p.sessions.takeFlash(rq.session)
 	}
