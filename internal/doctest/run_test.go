@@ -116,9 +116,9 @@ func startInstalled(t *testing.T, tmp string, env []string) *session {
 }
 
 // run runs script in dir, with the exports of `localhcp env` in effect.
-func (s *session) run(t *testing.T, dir, script string, extraEnv ...string) string {
+func (s *session) run(t *testing.T, dir, script string) string {
 	t.Helper()
-	return runBash(t, dir, append(s.env, extraEnv...), `eval "$(localhcp env)"`+"\n"+script, 5*time.Minute)
+	return runBash(t, dir, s.env, `eval "$(localhcp env)"`+"\n"+script, 5*time.Minute)
 }
 
 // startLocalhcp starts localhcp with its data in data, returns once it says
