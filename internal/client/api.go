@@ -44,6 +44,12 @@ type API interface {
 	// ChannelHistory returns the channel's assignments, newest first,
 	// following pagination to the end.
 	ChannelHistory(ctx context.Context, loc Location, bucket, name string) ([]ChannelAssignment, error)
+
+	// GetRunTask returns the project registry's HCP Terraform run task, its
+	// HMAC key included, which only a contributor may read.
+	GetRunTask(ctx context.Context, loc Location) (*RunTask, error)
+	// RegenerateRunTaskKey replaces the HMAC key and returns the new one.
+	RegenerateRunTaskKey(ctx context.Context, loc Location) (string, error)
 }
 
 // Location names the organization and project an object lives in.

@@ -313,3 +313,13 @@ func (c *coalescer) ChannelHistory(ctx context.Context, loc Location, bucket, na
 			return c.api.ChannelHistory(ctx, loc, bucket, name)
 		})
 }
+
+// GetRunTask is never shared between callers: its answer is a secret that a
+// regeneration elsewhere may have replaced a moment ago.
+func (c *coalescer) GetRunTask(ctx context.Context, loc Location) (*RunTask, error) {
+	return c.api.GetRunTask(ctx, loc)
+}
+
+func (c *coalescer) RegenerateRunTaskKey(ctx context.Context, loc Location) (string, error) {
+	return c.api.RegenerateRunTaskKey(ctx, loc)
+}

@@ -17,19 +17,26 @@ import (
 // access is what a Terraform operation needs of the provider's credentials,
 // so that a refusal names the role that allows the whole operation: reading
 // (refresh, import, data sources) needs the viewer role; creating, changing,
-// deleting, and planning such a change need the contributor role.
+// deleting, and planning such a change need the contributor role; reading
+// the run task's HMAC key, a secret of the registry, needs the contributor
+// role too, whatever the operation.
 type access int
 
 const (
 	readAccess access = iota
 	writeAccess
+	secretAccess
 )
 
 func (a access) role() string {
-	if a == writeAccess {
+	switch a {
+	case writeAccess:
 		return "at least the contributor role"
+	case secretAccess:
+		return "at least the contributor role (a viewer may not read the run task's HMAC key)"
+	default:
+		return "at least the viewer role"
 	}
-	return "at least the viewer role"
 }
 
 // apiFailure is the one place an error of the HCP client becomes the summary

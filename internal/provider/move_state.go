@@ -41,6 +41,7 @@ var officialMoves = map[string]string{
 	"hcp_packer_bucket":             "hcppacker_bucket",
 	"hcp_packer_channel":            "hcppacker_channel",
 	"hcp_packer_channel_assignment": "hcppacker_channel_assignment",
+	"hcp_packer_run_task":           "hcppacker_run_task",
 }
 
 // moveFromOfficial is the StateMover of the hcppacker twin of sourceType. It
@@ -318,5 +319,33 @@ func channelAssignmentFromOfficial(src officialChannelAssignment, m *moveValues)
 		VersionName:        types.StringNull(),
 		ProjectID:          m.valid("project_id", project, uuidPattern, uuidRule),
 		OrganizationID:     optional(src.OrganizationID),
+	}
+}
+
+// officialRunTask is the state of hashicorp/hcp's hcp_packer_run_task; its
+// timeouts are dropped.
+type officialRunTask struct {
+	ID             *string `json:"id"`
+	ProjectID      *string `json:"project_id"`
+	OrganizationID *string `json:"organization_id"`
+	EndpointURL    *string `json:"endpoint_url"`
+	HMACKey        *string `json:"hmac_key"`
+	RegenerateHMAC *bool   `json:"regenerate_hmac"`
+}
+
+// runTaskFromOfficial maps hcp_packer_run_task to hcppacker_run_task, one
+// for one. The official resource always stores regenerate_hmac false, so a
+// configuration that keeps true regenerates the key once more after the
+// move, and then no more.
+func runTaskFromOfficial(src officialRunTask, m *moveValues) any {
+	project := m.required("project_id", src.ProjectID)
+	m.describe("the run task of project %q", project)
+	return &runTaskResourceModel{
+		ID:             optional(src.ID),
+		ProjectID:      m.valid("project_id", project, uuidPattern, uuidRule),
+		OrganizationID: optional(src.OrganizationID),
+		EndpointURL:    optional(src.EndpointURL),
+		HMACKey:        optional(src.HMACKey),
+		RegenerateHMAC: types.BoolValue(src.RegenerateHMAC != nil && *src.RegenerateHMAC),
 	}
 }

@@ -165,6 +165,24 @@ func TestMoveStateMapsTheOfficialState(t *testing.T) {
 				ProjectID: str(fixtureProject), OrganizationID: str(fixtureOrg),
 			},
 		},
+		{
+			name: "run task", resource: newRunTaskResource, sourceType: "hcp_packer_run_task",
+			want: &runTaskResourceModel{
+				ID: str(fixtureProject), ProjectID: str(fixtureProject), OrganizationID: str(fixtureOrg),
+				EndpointURL: str("https://127.0.0.1:8443/packer/2023-01-01/organizations/" + fixtureOrg +
+					"/projects/" + fixtureProject + "/runtasks/validation"),
+				HMACKey: str("REDACTED-hmac-key-of-a-throwaway-localhcp"), RegenerateHMAC: types.BoolValue(false),
+			},
+		},
+		{
+			name: "run task without regenerate_hmac", resource: newRunTaskResource, sourceType: "hcp_packer_run_task",
+			changes: map[string]any{"regenerate_hmac": nil, "endpoint_url": nil},
+			want: &runTaskResourceModel{
+				ID: str(fixtureProject), ProjectID: str(fixtureProject), OrganizationID: str(fixtureOrg),
+				EndpointURL: null, HMACKey: str("REDACTED-hmac-key-of-a-throwaway-localhcp"),
+				RegenerateHMAC: types.BoolValue(false),
+			},
+		},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -214,9 +232,16 @@ func TestMoveStateRefusals(t *testing.T) {
 			detail:  []string{"hcp_packer_bucket", "hcppacker_channel", "Move hcp_packer_bucket to hcppacker_bucket instead"},
 		},
 		{
-			name: "official type without a counterpart", resource: newBucketResource, sourceType: "hcp_packer_run_task",
+			name: "official type without a counterpart", resource: newBucketResource, sourceType: "hcp_vault_cluster",
+			raw:     func(*testing.T) []byte { return []byte(`{}`) },
 			summary: "Unsupported Move Source",
-			detail:  []string{"no counterpart of hcp_packer_run_task", "keep it in hashicorp/hcp", "hcp_packer_channel_assignment"},
+			detail: []string{"no counterpart of hcp_vault_cluster", "keep it in hashicorp/hcp", "hcp_packer_channel_assignment",
+				"hcp_packer_run_task"},
+		},
+		{
+			name: "run task to another resource", resource: newBucketResource, sourceType: "hcp_packer_run_task",
+			summary: "Unsupported Move Source",
+			detail:  []string{"Move hcp_packer_run_task to hcppacker_run_task instead"},
 		},
 		{
 			name: "another provider", resource: newBucketResource, provider: "registry.terraform.io/hashicorp/aws",

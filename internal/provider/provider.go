@@ -180,6 +180,7 @@ func (p *hcpPackerProvider) Resources(_ context.Context) []func() resource.Resou
 		newChannelResource,
 		newChannelAssignmentResource,
 		newVersionRevocationResource,
+		newRunTaskResource,
 	}
 }
 

@@ -13,5 +13,6 @@ func dataSources() []func() datasource.DataSource {
 		newBucketNamesDataSource,
 		newBucketDataSource,
 		newChannelDataSource,
+		newRunTaskDataSource,
 	}
 }

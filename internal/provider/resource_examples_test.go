@@ -49,4 +49,5 @@ func TestAccExamples(t *testing.T) {
 	run("resources/hcppacker_channel", nil)
 	run("resources/hcppacker_channel_assignment", nil)
 	run("resources/hcppacker_version_revocation", nil)
+	run("resources/hcppacker_run_task", nil)
 }
