@@ -156,8 +156,9 @@ func seedOfficialFixture(t *testing.T) seededFixture {
 // writeMovedState writes the fixture's state with the ids, authors and times
 // of the seeded objects in place of those of the server the fixture was
 // recorded against, so that a refresh finds the same objects. The run task
-// is left out: hcppacker has no counterpart yet, and a real migration keeps
-// it in hashicorp/hcp, which cannot run offline.
+// is left out: its key and URL belong to the server the fixture was recorded
+// against, so a refresh would change both; its mapping is checked by the
+// move unit tests from the same fixture instance.
 func writeMovedState(t *testing.T, path string, s seededFixture) {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(officialFixture, "v0.114.tfstate"))
