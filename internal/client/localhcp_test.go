@@ -349,6 +349,9 @@ func TestLocalHCPEveryMethod(t *testing.T) {
 
 // TestLocalHCPRetriesInjectedFaults replaces a share of localhcp's answers
 // with 429 and 503 and checks that every call still succeeds exactly once.
+// The 429s announce "Retry-After: 0", so the retries wait only the default
+// backoff; TestTransportRetries shows that a Retry-After of a second is
+// waited for.
 func TestLocalHCPRetriesInjectedFaults(t *testing.T) {
 	srv := startLocalHCP(t, localhcp.Options{})
 	useEnv(t, srv.Env("contributor"))
@@ -362,7 +365,7 @@ func TestLocalHCPRetriesInjectedFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	srv.SetFaults(localhcp.Faults{Rate: 0.3})
+	srv.SetFaults(localhcp.Faults{Rate: 0.3, RetryAfter: time.Millisecond})
 	const n = 8
 	for i := range n {
 		name := "chan-" + string(rune('a'+i))

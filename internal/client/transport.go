@@ -38,6 +38,9 @@ type transport struct {
 	// attemptTimeout bounds each attempt, from connecting to the end of
 	// the answer's body; zero means defaultRequestTimeout.
 	attemptTimeout time.Duration
+	// sleep waits out the pause before a retry; nil means the real clock.
+	// Tests record the waits they are asked for instead of sitting them out.
+	sleep func(ctx context.Context, d time.Duration) error
 }
 
 // defaultRequestTimeout bounds one attempt of a request when the provider's
@@ -96,7 +99,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			drain(resp)
 		}
 		logRetry(ctx, req, attempt, decision)
-		if err := sleep(req.Context(), decision.wait); err != nil {
+		if err := t.pause(req.Context(), decision.wait); err != nil {
 			return nil, fmt.Errorf("%w while waiting to retry %s %s after attempt %d (%s)",
 				err, req.Method, req.URL.Path, attempt, decision.reason)
 		}
@@ -225,6 +228,14 @@ func drain(resp *http.Response) {
 func fitsDeadline(ctx context.Context, d time.Duration) bool {
 	deadline, ok := ctx.Deadline()
 	return !ok || time.Now().Add(d).Before(deadline)
+}
+
+// pause waits d before a retry, on the transport's sleep when it has one.
+func (t *transport) pause(ctx context.Context, d time.Duration) error {
+	if t.sleep != nil {
+		return t.sleep(ctx, d)
+	}
+	return sleep(ctx, d)
 }
 
 // sleep waits for d or until ctx is done, whichever comes first.

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -29,6 +30,10 @@ func lockDataDir(dir string) (*dirLock, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	err = lockFile(f)
+	if errors.Is(err, errLocked) && lockedHere(f) {
+		f.Close()
+		return nil, inUseError(dir)
+	}
 	// A lock this process has just released can still be held for a moment
 	// by a child it forked meanwhile (tests run servers beside terraform):
 	// the lock belongs to the open file, which a fork duplicates until the
@@ -49,11 +54,52 @@ func lockDataDir(dir string) (*dirLock, error) {
 		f.Close()
 		return nil, fmt.Errorf("write %s: %w", path, err)
 	}
-	return &dirLock{f: f}, nil
+	l := &dirLock{f: f}
+	if err := l.register(); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	return l, nil
+}
+
+// heldLocks are the data directory locks this process holds, with the
+// identity of each lock file. A directory among them is in use by a server
+// of this process until that server closes, so waiting for it is pointless.
+var heldLocks = struct {
+	sync.Mutex
+	files map[*dirLock]os.FileInfo
+}{files: map[*dirLock]os.FileInfo{}}
+
+func (l *dirLock) register() error {
+	fi, err := l.f.Stat()
+	if err != nil {
+		return err
+	}
+	heldLocks.Lock()
+	defer heldLocks.Unlock()
+	heldLocks.files[l] = fi
+	return nil
+}
+
+// lockedHere reports whether f is a lock file that a dirLock of this
+// process holds.
+func lockedHere(f *os.File) bool {
+	fi, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	heldLocks.Lock()
+	defer heldLocks.Unlock()
+	for _, held := range heldLocks.files {
+		if os.SameFile(fi, held) {
+			return true
+		}
+	}
+	return false
 }
 
 // lockRetryWindow bounds how long lockDataDir waits for a lock that the
-// lock file says this process holds.
+// lock file says this process holds, though no dirLock of it does.
 const lockRetryWindow = time.Second
 
 // heldByThisProcess reports whether the lock file records this process.
@@ -77,6 +123,9 @@ func (l *dirLock) release() error {
 	if l == nil {
 		return nil
 	}
+	heldLocks.Lock()
+	delete(heldLocks.files, l)
+	heldLocks.Unlock()
 	return l.f.Close()
 }
 

@@ -35,3 +35,25 @@ func TestLockHeldOnlyByAForkedCopyIsTakenOnceTheCopyCloses(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A data directory that a server of this very process holds is refused at
+// once: the wait for a forked copy of the lock is for locks nothing here
+// holds any more.
+func TestLockHeldByThisProcessIsRefusedWithoutWaiting(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	first, err := lockDataDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = first.release() }()
+	start := time.Now()
+	second, err := lockDataDir(dir)
+	if err == nil {
+		_ = second.release()
+		t.Fatal("a second lock was taken on a data directory in use")
+	}
+	if elapsed := time.Since(start); elapsed >= lockRetryWindow {
+		t.Errorf("refused after %v, want at once rather than after the %v retry window", elapsed, lockRetryWindow)
+	}
+}
