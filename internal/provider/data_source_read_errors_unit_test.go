@@ -17,10 +17,12 @@ import (
 
 // failingAPI fails the one call a data source's Read makes with err. Its nil
 // client.API makes any other call panic, which flags an unexpected call. It
-// shapes what localhcp cannot produce for these reads: every localhcp role
-// may read, so a read is never PermissionDenied; and an Unavailable from
-// localhcp's fault injection is retried by the client and, injected into the
-// server all tests share, would hit every test running beside this one.
+// shapes what the shared localhcp of these tests cannot produce for one test
+// alone: its principals come from the process environment that every test
+// shares, and all of them may read, so a read is never PermissionDenied
+// there (a principal without a role is refused, CONTRACT.md §13); and an
+// Unavailable from fault injection is retried by the client and, injected
+// into the shared server, would hit every test running beside this one.
 type failingAPI struct {
 	client.API
 	err error

@@ -22,13 +22,12 @@ import (
 // fixed versions and channels. It is not a registry: it applies none of the
 // registry's rules, it only hands back what the fixture put in it. The
 // lookups' acceptance tests run against localhcp; these unit tests need what
-// localhcp cannot give them: one read failing with a chosen error (a
-// PermissionDenied on a read, which every localhcp role may do; an
-// Unavailable or Unauthenticated that the client's retries and token refresh
-// would otherwise absorb), the number of reads a lookup makes, and
-// revocations at fixed instants. localhcp could not serve them anyway:
-// internal/acctest imports this package, so its internal tests cannot import
-// acctest.
+// localhcp cannot give them: one chosen read of several failing with a
+// chosen error (localhcp refuses a principal's reads all alike, and the
+// client's retries and token refresh absorb an Unavailable or
+// Unauthenticated), the number of reads a lookup makes, and revocations at
+// fixed instants. localhcp could not serve them anyway: internal/acctest
+// imports this package, so its internal tests cannot import acctest.
 type stubReader struct {
 	loc      client.Location
 	buckets  map[string][]client.Version           // newest first, as ListVersions answers
