@@ -20,7 +20,7 @@ import (
 // shapes what the shared localhcp of these tests cannot produce for one test
 // alone: its principals come from the process environment that every test
 // shares, and all of them may read, so a read is never PermissionDenied
-// there (a principal without a role is refused, CONTRACT.md §13); and an
+// there (a principal without a role is refused, CONTRACT.md §2.3); and an
 // Unavailable from fault injection is retried by the client and, injected
 // into the shared server, would hit every test running beside this one.
 type failingAPI struct {
