@@ -50,6 +50,11 @@ type API interface {
 	GetRunTask(ctx context.Context, loc Location) (*RunTask, error)
 	// RegenerateRunTaskKey replaces the HMAC key and returns the new one.
 	RegenerateRunTaskKey(ctx context.Context, loc Location) (string, error)
+
+	// GetBucketIAMPolicy and SetBucketIAMPolicy read and replace a bucket's
+	// IAM policy; a stale etag on the set is Aborted.
+	GetBucketIAMPolicy(ctx context.Context, loc Location, bucket string) (*IAMPolicy, error)
+	SetBucketIAMPolicy(ctx context.Context, loc Location, bucket string, p IAMPolicy) (*IAMPolicy, error)
 }
 
 // Location names the organization and project an object lives in.

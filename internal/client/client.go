@@ -14,6 +14,7 @@ import (
 	packerservice "github.com/hashicorp/hcp-sdk-go/clients/cloud-packer-service/stable/2023-01-01/client/packer_service"
 	organizationservice "github.com/hashicorp/hcp-sdk-go/clients/cloud-resource-manager/stable/2019-12-10/client/organization_service"
 	projectservice "github.com/hashicorp/hcp-sdk-go/clients/cloud-resource-manager/stable/2019-12-10/client/project_service"
+	resourceservice "github.com/hashicorp/hcp-sdk-go/clients/cloud-resource-manager/stable/2019-12-10/client/resource_service"
 	"github.com/hashicorp/hcp-sdk-go/config"
 	"github.com/hashicorp/hcp-sdk-go/profile"
 	"golang.org/x/oauth2"
@@ -27,6 +28,7 @@ type Client struct {
 	packer        packerservice.ClientService
 	projects      projectservice.ClientService
 	organizations organizationservice.ClientService
+	resources     resourceservice.ClientService
 
 	location Location
 
@@ -88,6 +90,7 @@ func newClient(rt *httptransport.Runtime) *Client {
 		packer:        packerservice.New(rt, strfmt.Default),
 		projects:      projectservice.New(rt, strfmt.Default),
 		organizations: organizationservice.New(rt, strfmt.Default),
+		resources:     resourceservice.New(rt, strfmt.Default),
 		projectOrgs:   map[string]string{},
 	}
 }
