@@ -27,7 +27,7 @@ type interferingAPI struct {
 func (a *interferingAPI) SetBucketIAMPolicy(ctx context.Context, loc Location, bucket string, p IAMPolicy) (*IAMPolicy, error) {
 	a.writes++
 	if a.writes <= a.times {
-		current, err := a.API.GetBucketIAMPolicy(ctx, loc, bucket)
+		current, err := a.GetBucketIAMPolicy(ctx, loc, bucket)
 		if err != nil {
 			return nil, err
 		}

@@ -264,4 +264,3 @@ func (m *bucketIAMBindingModel) fromLocation(loc client.Location) {
 	m.ResourceName = types.StringValue(client.Bucket{Name: bucket, ProjectID: loc.ProjectID}.ResourceName())
 	m.ID = types.StringValue(strings.Join([]string{loc.ProjectID, bucket, m.Role.ValueString(), m.PrincipalID.ValueString()}, ":"))
 }
-
