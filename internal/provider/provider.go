@@ -182,6 +182,7 @@ func (p *hcpPackerProvider) Resources(_ context.Context) []func() resource.Resou
 		newVersionRevocationResource,
 		newRunTaskResource,
 		newBucketIAMBindingResource,
+		newBucketIAMPolicyResource,
 	}
 }
 
