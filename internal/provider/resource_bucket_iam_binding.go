@@ -61,7 +61,7 @@ func (r *bucketIAMBindingResource) Schema(_ context.Context, _ resource.SchemaRe
 		MarkdownDescription: "Grants one principal one role on one bucket, leaving the bucket's other IAM bindings " +
 			"alone. Changing the policy needs the admin role. A binding removed outside Terraform is planned to be " +
 			"created again. Do not manage a bucket with both this resource and `hcppacker_bucket_iam_policy`: the " +
-			"policy is authoritative and removes these bindings.",
+			"policy owns the whole policy, and its plans fail naming the bindings it did not set.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,

@@ -182,7 +182,7 @@ resource "hcppacker_bucket" "other" {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: config,
-			Check: func(*terraform.State) error {
+			Check: resource.ComposeTestCheckFunc(checkBound(t, "iam-effect-a", "roles/viewer", terraformSP.ID, true), func(*terraform.State) error {
 				ctx, loc := context.Background(), acctest.Location(t)
 				c, _, err := client.New(ctx, client.Config{ClientID: terraformSP.ClientID, ClientSecret: terraformSP.ClientSecret})
 				if err != nil {
@@ -193,10 +193,10 @@ resource "hcppacker_bucket" "other" {
 				}
 				_, err = c.GetBucket(ctx, loc, "iam-effect-b")
 				if !client.IsPermissionDenied(err) || !regexp.MustCompile(`tf-binding-effect.*iam-effect-b.*roles/viewer`).MatchString(err.Error()) {
-					return fmt.Errorf("the bucket viewer reading another bucket: %v, want PermissionDenied naming principal, bucket and role", err)
+					return fmt.Errorf("the bucket viewer reading another bucket: %w, want PermissionDenied naming principal, bucket and role", err)
 				}
 				return nil
-			},
+			}),
 		}},
 	})
 }
