@@ -44,10 +44,11 @@ func bucketPolicy(t *testing.T, bucket string) *client.IAMPolicy {
 	return p
 }
 
-func checkBound(t *testing.T, bucket, role, principal string, want bool) resource.TestCheckFunc {
+// checkViewer checks whether principal holds roles/viewer on the bucket.
+func checkViewer(t *testing.T, bucket, principal string, want bool) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		if got := bucketPolicy(t, bucket).HasMember(role, principal); got != want {
-			return fmt.Errorf("bucket %q: principal %q holds %s = %t, want %t", bucket, principal, role, got, want)
+		if got := bucketPolicy(t, bucket).HasMember("roles/viewer", principal); got != want {
+			return fmt.Errorf("bucket %q: principal %q holds roles/viewer = %t, want %t", bucket, principal, got, want)
 		}
 		return nil
 	}
@@ -94,7 +95,7 @@ func TestAccBucketIAMBinding_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(bindingAddr, tfjsonpath.New("resource_name"),
 						knownvalue.StringExact("packer/project/"+loc.ProjectID+"/bucket/"+bucket)),
 				},
-				Check: checkBound(t, bucket, "roles/viewer", viewer, true),
+				Check: checkViewer(t, bucket, viewer, true),
 			},
 			{
 				Config:           bindingConfig(t, bucket, "roles/viewer", viewer),
@@ -124,15 +125,15 @@ func TestAccBucketIAMBinding_lifecycle(t *testing.T) {
 					plancheck.ExpectResourceAction(bindingAddr, plancheck.ResourceActionCreate),
 				}},
 				Check: resource.ComposeTestCheckFunc(
-					checkBound(t, bucket, "roles/viewer", viewer, true),
-					checkBound(t, bucket, "roles/viewer", contributor, true)),
+					checkViewer(t, bucket, viewer, true),
+					checkViewer(t, bucket, contributor, true)),
 			},
 			{
 				// Destroying the binding removes that member only.
 				Config: acctest.ProviderBlock(t, acctest.RoleAdmin) + fmt.Sprintf("resource \"hcppacker_bucket\" \"test\" {\n  name = %q\n}\n", bucket),
 				Check: resource.ComposeTestCheckFunc(
-					checkBound(t, bucket, "roles/viewer", viewer, false),
-					checkBound(t, bucket, "roles/viewer", contributor, true)),
+					checkViewer(t, bucket, viewer, false),
+					checkViewer(t, bucket, contributor, true)),
 			},
 		},
 	})
@@ -182,7 +183,7 @@ resource "hcppacker_bucket" "other" {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: config,
-			Check: resource.ComposeTestCheckFunc(checkBound(t, "iam-effect-a", "roles/viewer", terraformSP.ID, true), func(*terraform.State) error {
+			Check: resource.ComposeTestCheckFunc(checkViewer(t, "iam-effect-a", terraformSP.ID, true), func(*terraform.State) error {
 				ctx, loc := context.Background(), acctest.Location(t)
 				c, _, err := client.New(ctx, client.Config{ClientID: terraformSP.ClientID, ClientSecret: terraformSP.ClientSecret})
 				if err != nil {
