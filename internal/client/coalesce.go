@@ -333,3 +333,7 @@ func (c *coalescer) GetBucketIAMPolicy(ctx context.Context, loc Location, bucket
 func (c *coalescer) SetBucketIAMPolicy(ctx context.Context, loc Location, bucket string, p IAMPolicy) (*IAMPolicy, error) {
 	return c.api.SetBucketIAMPolicy(ctx, loc, bucket, p)
 }
+
+func (c *coalescer) PrincipalMemberTypes(ctx context.Context, loc Location, ids []string) (map[string]string, error) {
+	return c.api.PrincipalMemberTypes(ctx, loc, ids)
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 
+	iamservice "github.com/hashicorp/hcp-sdk-go/clients/cloud-iam/stable/2019-12-10/client/iam_service"
+	iammodels "github.com/hashicorp/hcp-sdk-go/clients/cloud-iam/stable/2019-12-10/models"
 	resourceservice "github.com/hashicorp/hcp-sdk-go/clients/cloud-resource-manager/stable/2019-12-10/client/resource_service"
 	rmmodels "github.com/hashicorp/hcp-sdk-go/clients/cloud-resource-manager/stable/2019-12-10/models"
 	"google.golang.org/grpc/codes"
@@ -213,4 +215,50 @@ func ModifyBucketIAMPolicy(ctx context.Context, api API, loc Location, bucket st
 		return nil, &contended
 	}
 	return nil, err
+}
+
+// maxPrincipalsPerLookup is BatchGetPrincipals' limit of ids per request.
+const maxPrincipalsPerLookup = 1000
+
+// memberTypes maps the IAM service's principal types to the member types of
+// a policy binding.
+var memberTypes = map[iammodels.HashicorpCloudIamPrincipalType]string{
+	iammodels.HashicorpCloudIamPrincipalTypePRINCIPALTYPEUSER:    "USER",
+	iammodels.HashicorpCloudIamPrincipalTypePRINCIPALTYPEGROUP:   "GROUP",
+	iammodels.HashicorpCloudIamPrincipalTypePRINCIPALTYPESERVICE: MemberTypeServicePrincipal,
+}
+
+// PrincipalMemberTypes looks up principals of the location's organization
+// and returns each id's member type for a policy binding. An unknown id is
+// NotFound; a principal of a type no binding takes is InvalidArgument.
+func (c *Client) PrincipalMemberTypes(ctx context.Context, loc Location, ids []string) (map[string]string, error) {
+	out := make(map[string]string, len(ids))
+	for start := 0; start < len(ids); start += maxPrincipalsPerLookup {
+		chunk := ids[start:min(start+maxPrincipalsPerLookup, len(ids))]
+		view := string(iammodels.HashicorpCloudIamPrincipalViewPRINCIPALVIEWBASIC)
+		params := iamservice.NewIamServiceBatchGetPrincipalsParamsWithContext(ctx).
+			WithOrganizationID(loc.OrganizationID).WithPrincipalIds(chunk).WithView(&view)
+		resp, err := c.iam.IamServiceBatchGetPrincipals(params, nil)
+		if err != nil {
+			return nil, classify("BatchGetPrincipals", err)
+		}
+		for _, p := range resp.GetPayload().Principals {
+			if p == nil || p.Type == nil {
+				continue
+			}
+			t, ok := memberTypes[*p.Type]
+			if !ok {
+				return nil, &Error{Op: "BatchGetPrincipals", Code: codes.InvalidArgument,
+					Message: "principal " + quote(p.ID) + " is a " + string(*p.Type) + ", which no IAM binding takes"}
+			}
+			out[p.ID] = t
+		}
+	}
+	for _, id := range ids {
+		if _, ok := out[id]; !ok {
+			return nil, &Error{Op: "BatchGetPrincipals", Code: codes.NotFound,
+				Message: "principal " + quote(id) + " was not found in organization " + quote(loc.OrganizationID)}
+		}
+	}
+	return out, nil
 }

@@ -16,6 +16,10 @@ func (f *recordingAPI) SetBucketIAMPolicy(_ context.Context, _ Location, _ strin
 	return &p, nil
 }
 
+func (f *recordingAPI) PrincipalMemberTypes(context.Context, Location, []string) (map[string]string, error) {
+	return map[string]string{}, nil
+}
+
 // interferingAPI changes the bucket's policy behind the caller's back
 // before each of its first `times` writes, as a second writer would.
 type interferingAPI struct {
@@ -142,5 +146,19 @@ func TestIAMPolicyMembers(t *testing.T) {
 	}
 	if _, changed := p.WithoutMember("roles/admin", "a"); changed {
 		t.Error("WithoutMember of an absent binding reports a change")
+	}
+}
+
+func TestLocalHCPPrincipalMemberTypes(t *testing.T) {
+	c, srv := adminClientWithBucket(t)
+	ctx, loc := context.Background(), c.Location()
+	viewer := srv.Principal("viewer").ID
+	types, err := c.PrincipalMemberTypes(ctx, loc, []string{viewer})
+	if err != nil || types[viewer] != MemberTypeServicePrincipal {
+		t.Fatalf("PrincipalMemberTypes(%s) = %v, %v; want SERVICE_PRINCIPAL", viewer, types, err)
+	}
+	if _, err := c.PrincipalMemberTypes(ctx, loc, []string{viewer, "nobody-00000000"}); !IsNotFound(err) ||
+		!strings.Contains(err.Error(), "nobody-00000000") {
+		t.Fatalf("PrincipalMemberTypes of an unknown id: %v, want NotFound naming it", err)
 	}
 }
