@@ -153,9 +153,9 @@ func TestLocalHCPPrincipalMemberTypes(t *testing.T) {
 	c, srv := adminClientWithBucket(t)
 	ctx, loc := context.Background(), c.Location()
 	viewer := srv.Principal("viewer").ID
-	types, err := c.PrincipalMemberTypes(ctx, loc, []string{viewer})
-	if err != nil || types[viewer] != MemberTypeServicePrincipal {
-		t.Fatalf("PrincipalMemberTypes(%s) = %v, %v; want SERVICE_PRINCIPAL", viewer, types, err)
+	found, err := c.PrincipalMemberTypes(ctx, loc, []string{viewer})
+	if err != nil || found[viewer] != MemberTypeServicePrincipal {
+		t.Fatalf("PrincipalMemberTypes(%s) = %v, %v; want SERVICE_PRINCIPAL", viewer, found, err)
 	}
 	if _, err := c.PrincipalMemberTypes(ctx, loc, []string{viewer, "nobody-00000000"}); !IsNotFound(err) ||
 		!strings.Contains(err.Error(), "nobody-00000000") {

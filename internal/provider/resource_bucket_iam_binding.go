@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -15,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"google.golang.org/grpc/codes"
 
 	"github.com/golden-image/terraform-provider-hcppacker/internal/client"
 )
@@ -104,9 +106,9 @@ func (r *bucketIAMBindingResource) Schema(_ context.Context, _ resource.SchemaRe
 				Required: true,
 				Validators: []validator.String{stringvalidator.RegexMatches(principalIDPattern,
 					"must be the id of an HCP principal, such as a service principal's resource_id, without spaces")},
+				MarkdownDescription: "The id of the principal granted the role, looked up at plan time: a service principal " +
+					"(`hcp_service_principal`'s `resource_id`), a user or a group. Changing it replaces the binding.",
 				PlanModifiers: replace,
-				MarkdownDescription: "The id of the service principal granted the role (`hcp_service_principal`'s " +
-					"`resource_id`). Changing it replaces the binding.",
 			},
 		},
 	}
@@ -116,8 +118,40 @@ func (r *bucketIAMBindingResource) Configure(_ context.Context, req resource.Con
 	r.pd = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
+// ModifyPlan plans the location and, for a new binding, looks the principal
+// up, so an unknown id fails the plan instead of the apply.
 func (r *bucketIAMBindingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	planLocation(ctx, r.pd, req, resp)
+	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() || resp.Diagnostics.HasError() {
+		return
+	}
+	var plan bucketIAMBindingModel
+	resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || plan.PrincipalID.IsUnknown() || plan.ProjectID.IsUnknown() {
+		return
+	}
+	loc, ok := r.pd.location(ctx, plan.ProjectID, &resp.Diagnostics)
+	if ok {
+		r.memberType(ctx, loc, plan.PrincipalID.ValueString(), &resp.Diagnostics)
+	}
+}
+
+// memberType looks the principal up and returns its binding member type.
+func (r *bucketIAMBindingResource) memberType(ctx context.Context, loc client.Location, principal string, diags *diag.Diagnostics) (string, bool) {
+	found, err := r.pd.client.PrincipalMemberTypes(ctx, loc, []string{principal})
+	if client.IsNotFound(err) || client.CodeOf(err) == codes.InvalidArgument {
+		diags.AddAttributeError(path.Root("principal_id"), "Principal Not Found",
+			fmt.Sprintf("Principal %q cannot be bound: %s. Use the id of a service principal, user or group of "+
+				"organization %q (for a service principal, hcp_service_principal's resource_id).",
+				principal, strings.TrimSuffix(client.MessageOf(err), "."), loc.OrganizationID))
+		return "", false
+	}
+	if err != nil {
+		reportAPIError(diags, "Unable to Look Up Principal",
+			fmt.Sprintf("look up principal %q in organization %q", principal, loc.OrganizationID), readAccess, err)
+		return "", false
+	}
+	return found[principal], true
 }
 
 func (r *bucketIAMBindingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -131,9 +165,13 @@ func (r *bucketIAMBindingResource) Create(ctx context.Context, req resource.Crea
 		return
 	}
 	role, principal := plan.Role.ValueString(), plan.PrincipalID.ValueString()
+	memberType, ok := r.memberType(ctx, loc, principal, &resp.Diagnostics)
+	if !ok {
+		return
+	}
 	_, err := client.ModifyBucketIAMPolicy(ctx, r.pd.client, loc, plan.BucketName.ValueString(),
 		func(p client.IAMPolicy) (client.IAMPolicy, bool) {
-			return p.WithMember(role, client.IAMMember{ID: principal, Type: client.MemberTypeServicePrincipal})
+			return p.WithMember(role, client.IAMMember{ID: principal, Type: memberType})
 		})
 	if err != nil {
 		reportAPIError(&resp.Diagnostics, "Unable to Create Bucket IAM Binding", plan.action("grant", loc), adminAccess, err)

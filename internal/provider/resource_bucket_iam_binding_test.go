@@ -156,6 +156,11 @@ func TestAccBucketIAMBinding_invalid(t *testing.T) {
 				ExpectError: regexp.MustCompile(`must be the id of an HCP principal`),
 			},
 			{
+				Config:      bindingConfig(t, "iam-invalid", "roles/viewer", "nobody-00000000"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Principal Not Found.*"nobody-00000000"`),
+			},
+			{
 				Config:        bindingConfig(t, "iam-invalid", "roles/viewer", "someone"),
 				ResourceName:  bindingAddr,
 				ImportState:   true,
