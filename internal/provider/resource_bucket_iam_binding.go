@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -274,14 +275,7 @@ func splitBindingImportID(id string) (project, bucket, role, principal string, o
 	return project, bucket, role, principal, true
 }
 
-func isBucketRole(role string) bool {
-	for _, r := range bucketRoles {
-		if r == role {
-			return true
-		}
-	}
-	return false
-}
+func isBucketRole(role string) bool { return slices.Contains(bucketRoles, role) }
 
 // action names the change in diagnostics: verb is "grant", "read" or "revoke".
 func (m *bucketIAMBindingModel) action(verb string, loc client.Location) string {
