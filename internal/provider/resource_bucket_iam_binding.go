@@ -65,7 +65,7 @@ func (r *bucketIAMBindingResource) Schema(_ context.Context, _ resource.SchemaRe
 			"alone. Changing the policy needs the admin role. A binding removed outside Terraform is planned to be " +
 			"created again. Do not manage a bucket with both this resource and `hcppacker_bucket_iam_policy`: the " +
 			"policy owns the whole policy, and its plans fail naming the bindings it did not set.",
-		Attributes: map[string]schema.Attribute{
+		Attributes: withBucketLocation("binding", "hcp_packer_bucket_iam_binding", map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "`{project_id}:{bucket_name}:{role}:{principal_id}`.",
@@ -76,25 +76,6 @@ func (r *bucketIAMBindingResource) Schema(_ context.Context, _ resource.SchemaRe
 				Validators:          nameValidators(),
 				PlanModifiers:       replace,
 				MarkdownDescription: "The bucket the role is granted on. Changing it replaces the binding.",
-			},
-			"project_id": schema.StringAttribute{
-				Optional:   true,
-				Computed:   true,
-				Validators: projectIDValidators(),
-				MarkdownDescription: "The HCP project (a UUID) of the bucket. Defaults to the provider's project. " +
-					"Changing it, or the provider's default when it is unset, replaces the binding.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
-			},
-			"organization_id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "The HCP organization of the project.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"resource_name": schema.StringAttribute{
-				Computed: true,
-				MarkdownDescription: "The bucket's HCP resource name, `packer/project/{project_id}/bucket/{bucket_name}`, " +
-					"the attribute the official `hcp_packer_bucket_iam_binding` is configured with.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"role": schema.StringAttribute{
 				Required:      true,
@@ -111,7 +92,7 @@ func (r *bucketIAMBindingResource) Schema(_ context.Context, _ resource.SchemaRe
 					"(`hcp_service_principal`'s `resource_id`), a user or a group. Changing it replaces the binding.",
 				PlanModifiers: replace,
 			},
-		},
+		}),
 	}
 }
 
@@ -295,4 +276,31 @@ func (m *bucketIAMBindingModel) fromLocation(loc client.Location) {
 	m.OrganizationID = types.StringValue(loc.OrganizationID)
 	m.ResourceName = types.StringValue(client.Bucket{Name: bucket, ProjectID: loc.ProjectID}.ResourceName())
 	m.ID = types.StringValue(strings.Join([]string{loc.ProjectID, bucket, m.Role.ValueString(), m.PrincipalID.ValueString()}, ":"))
+}
+
+// withBucketLocation adds to attrs the attributes that place a bucket IAM
+// resource: project_id, organization_id and the bucket's resource_name,
+// which the official resource (official) is configured with. noun is what
+// a change of project replaces.
+func withBucketLocation(noun, official string, attrs map[string]schema.Attribute) map[string]schema.Attribute {
+	attrs["project_id"] = schema.StringAttribute{
+		Optional:   true,
+		Computed:   true,
+		Validators: projectIDValidators(),
+		MarkdownDescription: "The HCP project (a UUID) of the bucket. Defaults to the provider's project. " +
+			"Changing it, or the provider's default when it is unset, replaces the " + noun + ".",
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+	}
+	attrs["organization_id"] = schema.StringAttribute{
+		Computed:            true,
+		MarkdownDescription: "The HCP organization of the project.",
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+	attrs["resource_name"] = schema.StringAttribute{
+		Computed: true,
+		MarkdownDescription: "The bucket's HCP resource name, `packer/project/{project_id}/bucket/{bucket_name}`, " +
+			"the attribute the official `" + official + "` is configured with.",
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+	return attrs
 }

@@ -74,7 +74,7 @@ func (r *bucketIAMPolicyResource) Schema(_ context.Context, _ resource.SchemaReq
 			"`policy_data` does not list, and destroying it removes every binding. Changing it needs the admin role. " +
 			"Do not also manage the bucket with `hcppacker_bucket_iam_binding`: a plan that would remove bindings " +
 			"this policy did not set fails, naming them.",
-		Attributes: map[string]schema.Attribute{
+		Attributes: withBucketLocation("resource", "hcp_packer_bucket_iam_policy", map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "The bucket's HCP resource name.",
@@ -85,25 +85,6 @@ func (r *bucketIAMPolicyResource) Schema(_ context.Context, _ resource.SchemaReq
 				Validators:          nameValidators(),
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				MarkdownDescription: "The bucket whose policy this is. Changing it replaces the resource.",
-			},
-			"project_id": schema.StringAttribute{
-				Optional:   true,
-				Computed:   true,
-				Validators: projectIDValidators(),
-				MarkdownDescription: "The HCP project (a UUID) of the bucket. Defaults to the provider's project. " +
-					"Changing it, or the provider's default when it is unset, replaces the resource.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
-			},
-			"organization_id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "The HCP organization of the project.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"resource_name": schema.StringAttribute{
-				Computed: true,
-				MarkdownDescription: "The bucket's HCP resource name, `packer/project/{project_id}/bucket/{bucket_name}`, " +
-					"the attribute the official `hcp_packer_bucket_iam_policy` is configured with.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"policy_data": schema.StringAttribute{
 				Required: true,
@@ -116,7 +97,7 @@ func (r *bucketIAMPolicyResource) Schema(_ context.Context, _ resource.SchemaReq
 				Computed:            true,
 				MarkdownDescription: "The version of the policy as last read or written.",
 			},
-		},
+		}),
 	}
 }
 
