@@ -50,6 +50,14 @@ type API interface {
 	GetRunTask(ctx context.Context, loc Location) (*RunTask, error)
 	// RegenerateRunTaskKey replaces the HMAC key and returns the new one.
 	RegenerateRunTaskKey(ctx context.Context, loc Location) (string, error)
+
+	// GetBucketIAMPolicy and SetBucketIAMPolicy read and replace a bucket's
+	// IAM policy; a stale etag on the set is Aborted.
+	GetBucketIAMPolicy(ctx context.Context, loc Location, bucket string) (*IAMPolicy, error)
+	SetBucketIAMPolicy(ctx context.Context, loc Location, bucket string, p IAMPolicy) (*IAMPolicy, error)
+	// PrincipalMemberTypes returns the binding member type of each
+	// principal id of the organization; an unknown id is NotFound.
+	PrincipalMemberTypes(ctx context.Context, loc Location, ids []string) (map[string]string, error)
 }
 
 // Location names the organization and project an object lives in.

@@ -11,9 +11,11 @@ import (
 
 	httptransport "github.com/go-openapi/runtime/client"
 	"github.com/go-openapi/strfmt"
+	iamservice "github.com/hashicorp/hcp-sdk-go/clients/cloud-iam/stable/2019-12-10/client/iam_service"
 	packerservice "github.com/hashicorp/hcp-sdk-go/clients/cloud-packer-service/stable/2023-01-01/client/packer_service"
 	organizationservice "github.com/hashicorp/hcp-sdk-go/clients/cloud-resource-manager/stable/2019-12-10/client/organization_service"
 	projectservice "github.com/hashicorp/hcp-sdk-go/clients/cloud-resource-manager/stable/2019-12-10/client/project_service"
+	resourceservice "github.com/hashicorp/hcp-sdk-go/clients/cloud-resource-manager/stable/2019-12-10/client/resource_service"
 	"github.com/hashicorp/hcp-sdk-go/config"
 	"github.com/hashicorp/hcp-sdk-go/profile"
 	"golang.org/x/oauth2"
@@ -27,6 +29,8 @@ type Client struct {
 	packer        packerservice.ClientService
 	projects      projectservice.ClientService
 	organizations organizationservice.ClientService
+	resources     resourceservice.ClientService
+	iam           iamservice.ClientService
 
 	location Location
 
@@ -88,6 +92,8 @@ func newClient(rt *httptransport.Runtime) *Client {
 		packer:        packerservice.New(rt, strfmt.Default),
 		projects:      projectservice.New(rt, strfmt.Default),
 		organizations: organizationservice.New(rt, strfmt.Default),
+		resources:     resourceservice.New(rt, strfmt.Default),
+		iam:           iamservice.New(rt, strfmt.Default),
 		projectOrgs:   map[string]string{},
 	}
 }

@@ -323,3 +323,17 @@ func (c *coalescer) GetRunTask(ctx context.Context, loc Location) (*RunTask, err
 func (c *coalescer) RegenerateRunTaskKey(ctx context.Context, loc Location) (string, error) {
 	return c.api.RegenerateRunTaskKey(ctx, loc)
 }
+
+// The IAM policy calls are never shared between callers: a binding's
+// read-modify-write needs the etag as it is now, not as another caller saw it.
+func (c *coalescer) GetBucketIAMPolicy(ctx context.Context, loc Location, bucket string) (*IAMPolicy, error) {
+	return c.api.GetBucketIAMPolicy(ctx, loc, bucket)
+}
+
+func (c *coalescer) SetBucketIAMPolicy(ctx context.Context, loc Location, bucket string, p IAMPolicy) (*IAMPolicy, error) {
+	return c.api.SetBucketIAMPolicy(ctx, loc, bucket, p)
+}
+
+func (c *coalescer) PrincipalMemberTypes(ctx context.Context, loc Location, ids []string) (map[string]string, error) {
+	return c.api.PrincipalMemberTypes(ctx, loc, ids)
+}

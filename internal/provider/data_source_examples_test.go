@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	tfconfig "github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/golden-image/terraform-provider-hcppacker/internal/acctest"
@@ -51,7 +52,16 @@ func TestAccDataSourceExamples(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		steps = append(steps, resource.TestStep{Config: string(config)})
+		step := resource.TestStep{Config: string(config)}
+		if filepath.Base(filepath.Dir(file)) == "hcppacker_iam_policy" {
+			// The principals it names must exist: the seeded ones do.
+			srv := acctest.Server(t)
+			step.ConfigVariables = tfconfig.Variables{
+				"packer_principal_id":    tfconfig.StringVariable(srv.Principal(acctest.RoleContributor).ID),
+				"terraform_principal_id": tfconfig.StringVariable(srv.Principal(acctest.RoleViewer).ID),
+			}
+		}
+		steps = append(steps, step)
 	}
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },

@@ -26,6 +26,7 @@ const (
 	readAccess access = iota
 	writeAccess
 	secretAccess
+	adminAccess
 )
 
 func (a access) role() string {
@@ -34,6 +35,8 @@ func (a access) role() string {
 		return "at least the contributor role"
 	case secretAccess:
 		return "at least the contributor role (a viewer may not read the run task's HMAC key)"
+	case adminAccess:
+		return "the admin role (only an admin may change IAM policies)"
 	default:
 		return "at least the viewer role"
 	}

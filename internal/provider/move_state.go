@@ -42,6 +42,8 @@ var officialMoves = map[string]string{
 	"hcp_packer_channel":            "hcppacker_channel",
 	"hcp_packer_channel_assignment": "hcppacker_channel_assignment",
 	"hcp_packer_run_task":           "hcppacker_run_task",
+	"hcp_packer_bucket_iam_binding": "hcppacker_bucket_iam_binding",
+	"hcp_packer_bucket_iam_policy":  "hcppacker_bucket_iam_policy",
 }
 
 // moveFromOfficial is the StateMover of the hcppacker twin of sourceType. It

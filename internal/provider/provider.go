@@ -181,6 +181,8 @@ func (p *hcpPackerProvider) Resources(_ context.Context) []func() resource.Resou
 		newChannelAssignmentResource,
 		newVersionRevocationResource,
 		newRunTaskResource,
+		newBucketIAMBindingResource,
+		newBucketIAMPolicyResource,
 	}
 }
 

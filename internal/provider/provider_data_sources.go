@@ -14,5 +14,6 @@ func dataSources() []func() datasource.DataSource {
 		newBucketDataSource,
 		newChannelDataSource,
 		newRunTaskDataSource,
+		newIAMPolicyDataSource,
 	}
 }
