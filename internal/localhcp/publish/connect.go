@@ -15,9 +15,9 @@ type Connection struct {
 }
 
 // Connect reads env ("KEY=value" HCP_* entries; nil means os.Environ())
-// and resolves the location as Publish does, for the other commands that
-// talk to the API through hcp-sdk-go. newRuntime sends the calls, as
-// Options.Runtime does for Publish.
+// and resolves the location, for Publish and the other commands that talk
+// to the API through hcp-sdk-go. newRuntime sends the calls (Options.Runtime
+// for Publish); nil means hcp-sdk-go's runtime.
 func Connect(ctx context.Context, env []string, newRuntime Runtime) (*Connection, error) {
 	e, err := parseEnv(environ(env))
 	if err != nil {

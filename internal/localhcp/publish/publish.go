@@ -87,18 +87,12 @@ func Publish(ctx context.Context, env []string, opts Options) (*Result, error) {
 		}
 		seen[b.ComponentType] = true
 	}
-	e, err := parseEnv(environ(env))
+	conn, err := Connect(ctx, env, opts.Runtime)
 	if err != nil {
 		return nil, err
 	}
-	rt, err := e.transport(ctx, opts.Runtime)
-	if err != nil {
-		return nil, err
-	}
-	p := &publisher{ctx: ctx, api: packer_service.New(rt, nil), opts: opts, runUUID: uuid.NewString()}
-	if p.orgID, p.projectID, err = discover(ctx, rt, e.organizationID, e.projectID); err != nil {
-		return nil, err
-	}
+	p := &publisher{ctx: ctx, api: packer_service.New(conn.Transport, nil), opts: opts, runUUID: uuid.NewString(),
+		orgID: conn.OrganizationID, projectID: conn.ProjectID}
 	return p.run(builds)
 }
 
