@@ -37,18 +37,7 @@ func ClientAs(t testing.TB, role string) client.API {
 func NewPrincipal(t testing.TB, name string) localhcp.Principal {
 	t.Helper()
 	srv := Server(t)
-	admin := srv.Principal(RoleAdmin)
-	cfg, err := config.NewHCPConfig(config.FromEnv(), config.WithoutBrowserLogin(),
-		config.WithClientCredentials(admin.ClientID, admin.ClientSecret))
-	if err != nil {
-		t.Fatalf("acctest: configure the IAM client: %v", err)
-	}
-	rt, err := httpclient.New(httpclient.Config{HCPConfig: cfg, SourceChannel: "hcppacker-acctest"})
-	if err != nil {
-		t.Fatalf("acctest: create the IAM client: %v", err)
-	}
-	sps := serviceprincipals.New(rt, nil)
-
+	sps := adminServicePrincipals(t)
 	create := serviceprincipals.NewServicePrincipalsServiceCreateServicePrincipalParams()
 	create.ParentResourceName, create.Body.Name = "project/"+srv.ProjectID(), name
 	made, err := sps.ServicePrincipalsServiceCreateServicePrincipal(create, nil)
@@ -64,4 +53,21 @@ func NewPrincipal(t testing.TB, name string) localhcp.Principal {
 	}
 	return localhcp.Principal{ID: sp.ID, Name: sp.Name,
 		ClientID: keyMade.GetPayload().Key.ClientID, ClientSecret: keyMade.GetPayload().ClientSecret}
+}
+
+// adminServicePrincipals is hcp-sdk-go's service principals client of the
+// package's localhcp, acting as the admin.
+func adminServicePrincipals(t testing.TB) serviceprincipals.ClientService {
+	t.Helper()
+	admin := Server(t).Principal(RoleAdmin)
+	cfg, err := config.NewHCPConfig(config.FromEnv(), config.WithoutBrowserLogin(),
+		config.WithClientCredentials(admin.ClientID, admin.ClientSecret))
+	if err != nil {
+		t.Fatalf("acctest: configure the IAM client: %v", err)
+	}
+	rt, err := httpclient.New(httpclient.Config{HCPConfig: cfg, SourceChannel: "hcppacker-acctest"})
+	if err != nil {
+		t.Fatalf("acctest: create the IAM client: %v", err)
+	}
+	return serviceprincipals.New(rt, nil)
 }
