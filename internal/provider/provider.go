@@ -73,7 +73,7 @@ func (p *hcpPackerProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			"client_id": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "The OAuth2 client id of an HCP service principal. Defaults to `HCP_CLIENT_ID`. " +
-					"Must be set together with `client_secret`, and not together with `credential_file`.",
+					"Must be set together with `client_secret`, and not together with `credential_file` or `workload_identity`.",
 			},
 			"client_secret": schema.StringAttribute{
 				Optional:  true,
@@ -85,7 +85,8 @@ func (p *hcpPackerProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				Optional: true,
 				MarkdownDescription: "Path to an HCP credential file (service principal or workload identity). " +
 					"Defaults to `HCP_CRED_FILE`, else `~/.config/hcp/cred_file.json` when no client credentials are given. " +
-					"Conflicts with `client_id` and `client_secret`.",
+					"Conflicts with `client_id`, `client_secret` and `workload_identity`. A credential file of scheme `workload` " +
+					"is exchanged like the `workload_identity` block, whatever source it reads the token from.",
 			},
 			"project_id": schema.StringAttribute{
 				Optional:   true,
