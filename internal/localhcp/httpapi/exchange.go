@@ -52,7 +52,7 @@ func (h *Handler) serveExchange(w http.ResponseWriter, r *http.Request, name str
 	switch {
 	case errors.As(err, &tooBig):
 		writeStatusAs(w, http.StatusRequestEntityTooLarge, codes.InvalidArgument, fmt.Sprintf(
-			"the token exchange body for workload identity provider %q is larger than %d bytes: send only {\"jwt_token\": \"<JWT>\"}", truncate(name), MaxExchangeBodyBytes))
+			"the token exchange body for workload identity provider %q is larger than %d bytes: send only {\"jwt_token\": \"<JWT>\"}", truncateName(name), MaxExchangeBodyBytes))
 		return
 	case isTimeout(err):
 		writeStatus(w, codes.DeadlineExceeded, "the token exchange body did not arrive within the server's read timeout: send it at once")
@@ -84,14 +84,14 @@ func (h *Handler) serveExchange(w http.ResponseWriter, r *http.Request, name str
 func (h *Handler) exchange(ctx context.Context, name string, body []byte) (any, error) {
 	n, wipName, ok := iam.ParseProviderName(name)
 	if !ok {
-		return nil, registry.Errorf(codes.NotFound, "workload identity provider %q not found: name one as iam/project/<project id>/service-principal/<name>/workload-identity-provider/<name>", truncate(name))
+		return nil, registry.Errorf(codes.NotFound, "workload identity provider %q not found: name one as iam/project/<project id>/service-principal/<name>/workload-identity-provider/<name>", truncateName(name))
 	}
 	if _, ok := h.projects[n.Parent.ProjectID]; !ok {
-		return nil, registry.Errorf(codes.NotFound, "workload identity provider %q not found: project %q is not one of localhcp's (HCP_PROJECT_ID)", truncate(name), truncate(n.Parent.ProjectID))
+		return nil, registry.Errorf(codes.NotFound, "workload identity provider %q not found: project %q is not one of localhcp's (HCP_PROJECT_ID)", truncateName(name), truncate(n.Parent.ProjectID))
 	}
 	var req wire.ExchangeTokenBody
 	if err := wire.Decode(body, &req); err != nil {
-		return nil, invalidArgument("token exchange for workload identity provider %q: %s: send {\"jwt_token\": \"<JWT>\"}", name, err.Error())
+		return nil, invalidArgument("token exchange for workload identity provider %q: %s: send {\"jwt_token\": \"<JWT>\"}", truncateName(name), err.Error())
 	}
 	var p *store.WorkloadIdentityProvider
 	var jwks string

@@ -45,7 +45,7 @@ func (h *Handler) projectPrincipal(c *call, principalName, action string) (iam.P
 		return n, h.unservedName(c, principalName+providersSuffix)
 	}
 	if n.Parent.ProjectID == "" {
-		return n, invalidArgument("service principal %q belongs to the organization: workload identity providers belong to project service principals (iam/project/<project id>/service-principal/<name>)", truncate(principalName))
+		return n, invalidArgument("service principal %q belongs to the organization: workload identity providers belong to project service principals (iam/project/<project id>/service-principal/<name>)", truncateName(principalName))
 	}
 	loc, err := h.parentLoc(n.Parent)
 	if err != nil {
@@ -207,10 +207,10 @@ func (h *Handler) deleteProvider(c *call, n iam.ParsedName, wipName string) (any
 // providerConfig checks the fields a client sets on a provider.
 func providerConfig(rn string, f *wire.WorkloadIdentityProviderFields) (workload.Config, error) {
 	if f == nil {
-		return workload.Config{}, invalidArgument("workload identity provider %q: provider is required: give conditional_access and one of oidc_config or aws_config", truncate(rn))
+		return workload.Config{}, invalidArgument("workload identity provider %q: provider is required: give conditional_access and one of oidc_config or aws_config", truncateName(rn))
 	}
 	if (f.OIDCConfig == nil) == (f.AWSConfig == nil) {
-		return workload.Config{}, invalidArgument("workload identity provider %q: give exactly one of oidc_config and aws_config", truncate(rn))
+		return workload.Config{}, invalidArgument("workload identity provider %q: give exactly one of oidc_config and aws_config", truncateName(rn))
 	}
 	cfg := workload.Config{Description: f.Description, ConditionalAccess: f.ConditionalAccess}
 	if f.OIDCConfig != nil {
@@ -219,7 +219,7 @@ func providerConfig(rn string, f *wire.WorkloadIdentityProviderFields) (workload
 		cfg.AWSAccountID = f.AWSConfig.AccountID
 	}
 	if err := cfg.Check(f.AWSConfig != nil); err != nil {
-		return workload.Config{}, invalidArgument("workload identity provider %q: %s", truncate(rn), err.Error())
+		return workload.Config{}, invalidArgument("workload identity provider %q: %s", truncateName(rn), err.Error())
 	}
 	return cfg, nil
 }
@@ -237,7 +237,7 @@ func providerNamed(tx *store.Tx, n iam.ParsedName, wipName string) (*store.Workl
 	p, err := tx.WorkloadIdentityProviderByName(sp.ID, wipName)
 	if errors.Is(err, registry.ErrNotFound) {
 		rn := iam.ProviderName(iam.PrincipalName(n.Parent, n.Name), wipName)
-		return nil, registry.Errorf(codes.NotFound, "workload identity provider %q not found: list the principal's providers (GET %s%s)", truncate(rn), iam.PrincipalName(n.Parent, n.Name), providersSuffix)
+		return nil, registry.Errorf(codes.NotFound, "workload identity provider %q not found: list the principal's providers (GET %s%s)", truncateName(rn), iam.PrincipalName(n.Parent, n.Name), providersSuffix)
 	}
 	return p, err
 }
