@@ -50,6 +50,9 @@ type Options struct {
 	// Logger receives one line per request; nil discards. It never sees a
 	// secret or a token.
 	Logger *slog.Logger
+	// WorkloadIdentity replaces the trusted OIDC issuers and creates or
+	// updates workload identity providers; nil keeps the stored ones.
+	WorkloadIdentity *WorkloadIdentity
 	// Timeouts bounds how long a connection may hold the server; zero
 	// fields take their defaults.
 	Timeouts Timeouts
