@@ -5,7 +5,6 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,7 +54,7 @@ func NewWorkloadIdentity(t testing.TB, principal localhcp.Principal, audiences [
 	if err != nil {
 		t.Fatalf("acctest: encode the issuer's keys: %v", err)
 	}
-	if err := trustIssuer(srv, w.Issuer, keys); err != nil {
+	if err := srv.TrustIssuer(w.Issuer, keys); err != nil {
 		t.Fatalf("acctest: trust issuer %s: %v", w.Issuer, err)
 	}
 
@@ -76,15 +75,6 @@ func NewWorkloadIdentity(t testing.TB, principal localhcp.Principal, audiences [
 		w.Audience = audiences[0]
 	}
 	return w
-}
-
-// trustIssuer makes localhcp accept tokens of issuer signed with keys.
-func trustIssuer(srv *localhcp.Server, issuer string, keys []byte) error {
-	trusting, ok := any(srv).(interface{ TrustIssuer(string, []byte) error })
-	if !ok {
-		return errors.New("this localhcp has no TrustIssuer")
-	}
-	return trusting.TrustIssuer(issuer, keys)
 }
 
 // Sign returns a token of the issuer with claims, which replace the

@@ -300,6 +300,9 @@ func (w *workloadTokens) exchangeErr(err error, claims *tokenClaims, subject str
 		return err
 	}
 	switch status {
+	case 400:
+		return e(codes.InvalidArgument, "HCP could not use %s for workload identity provider %q (HTTP 400: %s); "+
+			"it must hold the token the CI system issued, an OIDC token (JWT) or an access token", w.creds.token(), wip, msg)
 	case 404:
 		return e(codes.NotFound, "HCP has no workload identity provider %q (HTTP 404: %s); check %s",
 			wip, msg, w.creds.resourceNameSetting)

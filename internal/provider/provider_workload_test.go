@@ -105,6 +105,16 @@ resource "hcppacker_channel" "c" {
 		},
 	})
 
+	// The exchanged tokens stay in memory: hcp-sdk-go's cache would hand
+	// them to the next job that names the same provider.
+	cache, err := os.ReadFile(filepath.Join(os.Getenv("HOME"), ".config", "hcp", "creds-cache.json"))
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(cache), wi.ResourceName) {
+		t.Errorf("hcp-sdk-go's token cache holds a token of %s", wi.ResourceName)
+	}
+
 	log, err := os.ReadFile(logFile)
 	if err != nil {
 		t.Fatal(err)
@@ -122,7 +132,9 @@ resource "hcppacker_channel" "c" {
 }
 
 // TestAccProviderWorkloadIdentity_refusedTokens checks that each reason a
-// token is refused gets its own configure error, naming what to fix.
+// token is refused gets its own configure error, naming what to fix. The
+// contributor's HCP_CLIENT_ID and HCP_CLIENT_SECRET stay in the environment:
+// they must not take the block's place.
 func TestAccProviderWorkloadIdentity_refusedTokens(t *testing.T) {
 	t.Parallel()
 	wi, _ := ciWorkloadIdentity(t, "tf-wif-refused")
@@ -142,7 +154,7 @@ func TestAccProviderWorkloadIdentity_refusedTokens(t *testing.T) {
 			},
 			{
 				Config:      withToken(map[string]any{"sub": ciSubject, "aud": "someone-else"}),
-				ExpectError: errorMatching("HCP refused the workload identity token", "audience", `aud \["someone-else"\]`),
+				ExpectError: errorMatching("HCP refused the workload identity token", "audience", `aud ["someone-else"]`),
 			},
 			{
 				Config: withToken(map[string]any{"sub": "repo:someone/else:ref:refs/heads/main"}),
@@ -186,7 +198,8 @@ func TestAccProviderWorkloadIdentity_missingTokenFile(t *testing.T) {
 }
 
 // TestAccProviderWorkloadIdentity_validation checks the block's own rules,
-// which hold before the provider is configured.
+// which hold before the provider is configured, and that a setting known
+// only after apply is named.
 func TestAccProviderWorkloadIdentity_validation(t *testing.T) {
 	t.Parallel()
 	wip := "iam/project/" + acctest.Location(t).ProjectID + "/service-principal/ci/workload-identity-provider/github"
@@ -234,6 +247,18 @@ provider "hcppacker" {
   }
 }
 `, "workload_identity", "at most 1"),
+			step(`
+resource "terraform_data" "token_file" {
+  input = "/run/oidc-token"
+}
+
+provider "hcppacker" {
+  workload_identity {
+    resource_name = "`+wip+`"
+    token_file    = terraform_data.token_file.output
+  }
+}
+`, "Unknown Provider Setting", "workload_identity.token_file", "only known after apply"),
 		},
 	})
 }
