@@ -118,8 +118,9 @@ func newHCPConfig(creds credentials, timeout time.Duration) (config.HCPConfig, o
 		// resolves its organization and project itself (an empty variable
 		// counts as unset there) and never reads the profile.
 		config.WithProfile(&profile.UserProfile{}),
-		// The credentials chosen replace any HCP_CLIENT_* FromEnv picked
-		// up, which the SDK would refuse when one of them is empty.
+		// The credentials chosen (none for workload identity) replace any
+		// HCP_CLIENT_* FromEnv picked up, which the SDK would prefer over
+		// a workload identity and refuse when one of them is empty.
 		config.WithClientCredentials(creds.clientID, creds.clientSecret),
 	}
 	if creds.workload != nil {

@@ -314,7 +314,7 @@ func (w *workloadTokens) exchangeErr(err error, claims *tokenClaims, subject str
 			"change the provider's conditional_access expression, or run from an identity it allows", wip, w.creds.token(), msg, claims.describe())
 	case 412:
 		return e(codes.FailedPrecondition, "HCP has no keys to verify %s for workload identity provider %q (HTTP 412: %s)%s; "+
-			"localhcp cannot fetch an issuer's keys: trust the issuer's public keys in it first", w.creds.token(), wip, msg, claims.describe())
+			"this HCP must be given the issuer's public keys first (localhcp never fetches them from the issuer)", w.creds.token(), wip, msg, claims.describe())
 	case 501:
 		return e(codes.Unimplemented, "HCP cannot exchange %s for workload identity provider %q (HTTP 501: %s); "+
 			"use an OIDC token instead", w.creds.token(), wip, msg)
