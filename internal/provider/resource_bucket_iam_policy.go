@@ -229,9 +229,10 @@ func (r *bucketIAMPolicyResource) Update(ctx context.Context, req resource.Updat
 
 // write makes the bucket's policy the planned one, reading it right before
 // writing, and returns the policy_data written as the bucket now has it.
-// Unless mine is nil, it refuses to remove a binding mine lacks, one that
+// Unless mine (what this resource last wrote) is nil, it writes nothing
+// when that would remove a binding neither mine nor the plan holds, one that
 // appeared after the plan (a binding resource applied earlier in the same
-// run), and writes nothing then.
+// run), and says so.
 func (r *bucketIAMPolicyResource) write(ctx context.Context, get func(context.Context, any) diag.Diagnostics,
 	state interface {
 		Set(context.Context, any) diag.Diagnostics

@@ -108,7 +108,10 @@ output "image_id" {
 func publishRefused(t *testing.T, p localhcp.Principal, bucket, needs string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		_, err := acctest.PublishAs(t, p, bucket)
-		if err == nil || !strings.Contains(err.Error(), "PermissionDenied") ||
+		if err == nil {
+			return fmt.Errorf("%q published to %q, want PermissionDenied", p.Name, bucket)
+		}
+		if !strings.Contains(err.Error(), "PermissionDenied") ||
 			!strings.Contains(err.Error(), fmt.Sprintf("%q", p.Name)) || !strings.Contains(err.Error(), needs) {
 			return fmt.Errorf("publishing to %q as %q: %w, want PermissionDenied naming the principal and %s", bucket, p.Name, err, needs)
 		}
