@@ -225,11 +225,5 @@ func SecondProjectID(t testing.TB) string {
 // role's principal instead of the environment's contributor.
 func ProviderBlock(t testing.TB, role string) string {
 	t.Helper()
-	p := Server(t).Principal(role)
-	return fmt.Sprintf(`
-provider %q {
-  client_id     = %q
-  client_secret = %q
-}
-`, ProviderName, p.ClientID, p.ClientSecret)
+	return ProviderBlockFor(Server(t).Principal(role))
 }

@@ -8,6 +8,7 @@ import (
 	tfacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 
 	"github.com/golden-image/terraform-provider-hcppacker/internal/client"
+	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp"
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp/publish"
 )
 
@@ -55,16 +56,25 @@ func AMIBuild(region string) publish.Build {
 // was published. The bucket is deleted when the test ends.
 func PublishVersion(t testing.TB, bucket string, opts ...PublishOption) *publish.Result {
 	t.Helper()
+	res, err := PublishAs(t, Server(t).Principal(RoleContributor), bucket, opts...)
+	if err != nil {
+		t.Fatalf("acctest: publish a version to bucket %q: %v", bucket, err)
+	}
+	return res
+}
+
+// PublishAs publishes as PublishVersion does, but as principal p, through
+// the code `localhcp publish` runs, and returns the error instead of
+// failing the test, for tests of who may publish. A bucket it may have
+// created is deleted when the test ends.
+func PublishAs(t testing.TB, p localhcp.Principal, bucket string, opts ...PublishOption) (*publish.Result, error) {
+	t.Helper()
 	o := publish.Options{Bucket: bucket, Builds: []publish.Build{AMIBuild("us-east-1")}}
 	for _, opt := range opts {
 		opt(&o)
 	}
-	res, err := publish.Publish(context.Background(), publishEnv(t), o)
-	if err != nil {
-		t.Fatalf("acctest: publish a version to bucket %q: %v", bucket, err)
-	}
 	deleteBucketAtCleanup(t, bucket)
-	return res
+	return publish.Publish(context.Background(), append(Server(t).EnvFor(p), "HOME="+harness.home), o)
 }
 
 // CreateBucket creates an empty bucket outside Terraform and deletes it when
@@ -101,11 +111,6 @@ func RevokeVersion(t testing.TB, bucket, fingerprint string, r client.Revocation
 		t.Fatalf("acctest: revoke version %q of bucket %q: %v", fingerprint, bucket, err)
 	}
 	return v
-}
-
-// publishEnv is the environment of a `packer build` run as the contributor.
-func publishEnv(t testing.TB) []string {
-	return append(Server(t).Env(RoleContributor), "HOME="+harness.home)
 }
 
 // deleteBucketAtCleanup removes a bucket a test created outside Terraform,

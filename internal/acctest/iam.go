@@ -2,9 +2,14 @@ package acctest
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
+	"github.com/go-openapi/runtime"
+
 	serviceprincipals "github.com/hashicorp/hcp-sdk-go/clients/cloud-iam/stable/2019-12-10/client/service_principals_service"
+	"github.com/hashicorp/hcp-sdk-go/clients/cloud-resource-manager/stable/2019-12-10/client/project_service"
+	rm "github.com/hashicorp/hcp-sdk-go/clients/cloud-resource-manager/stable/2019-12-10/models"
 	"github.com/hashicorp/hcp-sdk-go/config"
 	"github.com/hashicorp/hcp-sdk-go/httpclient"
 
@@ -37,7 +42,8 @@ func ClientAs(t testing.TB, role string) client.API {
 func NewPrincipal(t testing.TB, name string) localhcp.Principal {
 	t.Helper()
 	srv := Server(t)
-	sps := adminServicePrincipals(t)
+	sps := serviceprincipals.New(adminTransport(t), nil)
+
 	create := serviceprincipals.NewServicePrincipalsServiceCreateServicePrincipalParams()
 	create.ParentResourceName, create.Body.Name = "project/"+srv.ProjectID(), name
 	made, err := sps.ServicePrincipalsServiceCreateServicePrincipal(create, nil)
@@ -55,19 +61,55 @@ func NewPrincipal(t testing.TB, name string) localhcp.Principal {
 		ClientID: keyMade.GetPayload().Key.ClientID, ClientSecret: keyMade.GetPayload().ClientSecret}
 }
 
-// adminServicePrincipals is hcp-sdk-go's service principals client of the
-// package's localhcp, acting as the admin.
-func adminServicePrincipals(t testing.TB) serviceprincipals.ClientService {
+// GrantProjectRole binds role ("roles/contributor" and so on) to a
+// principal on the default project, keeping the project's other bindings,
+// through hcp-sdk-go's resource-manager client as the admin.
+func GrantProjectRole(t testing.TB, principalID, role string) {
+	t.Helper()
+	projects := project_service.New(adminTransport(t), nil)
+	project := Server(t).ProjectID()
+	get := project_service.NewProjectServiceGetIamPolicyParams()
+	get.ID = project
+	got, err := projects.ProjectServiceGetIamPolicy(get, nil)
+	if err != nil {
+		t.Fatalf("acctest: read the IAM policy of project %s: %v", project, err)
+	}
+	policy := got.GetPayload().Policy
+	sp := rm.HashicorpCloudResourcemanagerPolicyBindingMemberTypeSERVICEPRINCIPAL
+	policy.Bindings = append(policy.Bindings, &rm.HashicorpCloudResourcemanagerPolicyBinding{
+		RoleID: role, Members: []*rm.HashicorpCloudResourcemanagerPolicyBindingMember{{MemberID: principalID, MemberType: &sp}},
+	})
+	set := project_service.NewProjectServiceSetIamPolicyParams()
+	set.ID, set.Body = project, &rm.HashicorpCloudResourcemanagerProjectServiceSetIamPolicyBody{Policy: policy}
+	if _, err := projects.ProjectServiceSetIamPolicy(set, nil); err != nil {
+		t.Fatalf("acctest: grant %s on project %s to principal %q: %v", role, project, principalID, err)
+	}
+}
+
+// ProviderBlockFor returns a provider block that authenticates as principal
+// p, one made with NewPrincipal for example.
+func ProviderBlockFor(p localhcp.Principal) string {
+	return fmt.Sprintf(`
+provider %q {
+  client_id     = %q
+  client_secret = %q
+}
+`, ProviderName, p.ClientID, p.ClientSecret)
+}
+
+// adminTransport is an hcp-sdk-go transport to localhcp acting as the
+// seeded admin, for the IAM and resource-manager clients.
+func adminTransport(t testing.TB) runtime.ClientTransport {
 	t.Helper()
 	admin := Server(t).Principal(RoleAdmin)
 	cfg, err := config.NewHCPConfig(config.FromEnv(), config.WithoutBrowserLogin(),
 		config.WithClientCredentials(admin.ClientID, admin.ClientSecret))
 	if err != nil {
-		t.Fatalf("acctest: configure the IAM client: %v", err)
+		t.Fatalf("acctest: configure the admin's HCP client: %v", err)
 	}
 	rt, err := httpclient.New(httpclient.Config{HCPConfig: cfg, SourceChannel: "hcppacker-acctest"})
 	if err != nil {
-		t.Fatalf("acctest: create the IAM client: %v", err)
+		t.Fatalf("acctest: create the admin's HCP client: %v", err)
 	}
-	return serviceprincipals.New(rt, nil)
+	return rt
 }

@@ -65,7 +65,7 @@ func NewWorkloadIdentity(t testing.TB, principal localhcp.Principal, audiences [
 		ConditionalAccess: conditionalAccess,
 		OidcConfig:        &iammodels.HashicorpCloudIamOIDCWorkloadIdentityProviderConfig{IssuerURI: w.Issuer, AllowedAudiences: audiences},
 	}
-	made, err := adminServicePrincipals(t).ServicePrincipalsServiceCreateWorkloadIdentityProvider(create, nil)
+	made, err := serviceprincipals.New(adminTransport(t), nil).ServicePrincipalsServiceCreateWorkloadIdentityProvider(create, nil)
 	if err != nil {
 		t.Fatalf("acctest: create a workload identity provider for %q: %v", principal.Name, err)
 	}

@@ -301,7 +301,13 @@ func (s *Server) Principal(role string) Principal {
 // first principal of role. Without such a principal the credential
 // variables are left out.
 func (s *Server) Env(role string) []string {
-	return envFor(s.Addr(), s.OrganizationID(), s.ProjectID(), s.Principal(role))
+	return s.EnvFor(s.Principal(role))
+}
+
+// EnvFor returns the HCP_* variables a client needs to act as principal p,
+// seeded or created through the IAM API, in the default project.
+func (s *Server) EnvFor(p Principal) []string {
+	return envFor(s.Addr(), s.OrganizationID(), s.ProjectID(), p)
 }
 
 func envFor(addr, orgID, projectID string, p Principal) []string {

@@ -53,7 +53,7 @@ func apiFailure(summary, action string, need access, err error) (string, string)
 	switch code := client.CodeOf(err); {
 	case code == codes.PermissionDenied:
 		return "Permission Denied", fmt.Sprintf("The credentials may not %s: %s. Use a service principal with %s "+
-			"on the project, or check project_id.", action, msg, need.role())
+			"on the project, the organization or (for one bucket's objects) the bucket, or check project_id.", action, msg, need.role())
 	case code == codes.Unauthenticated:
 		return "Authentication Failed", fmt.Sprintf("HCP did not accept the provider's credentials when trying to %s: %s. "+
 			"Check client_id and client_secret (or HCP_CLIENT_ID and HCP_CLIENT_SECRET, or the credential file).", action, msg)

@@ -60,8 +60,9 @@ var guideSteps = []string{
 
 // TestAccMoveFromOfficialProvider runs the migration guide's moved-block
 // walkthrough with the real Terraform CLI on the state hashicorp/hcp
-// v0.114.0 wrote: the plan shows three moves and nothing else, nothing is
-// written to HCP Packer, and the last plan is empty (its exit code is 0).
+// v0.114.0 wrote, plus a bucket IAM binding and policy in its shape: the
+// plan shows five moves and nothing else, nothing is written to HCP Packer,
+// and the last plan is empty (its exit code is 0).
 //
 // It is not parallel because localhcp counts requests server-wide: a
 // parallel test's writes would count as the migration's.
@@ -72,6 +73,7 @@ func TestAccMoveFromOfficialProvider(t *testing.T) {
 	}
 	seeded := seedOfficialFixture(t)
 	tf := newMirroredTerraform(t)
+	tf.env = append(tf.env, "TF_VAR_viewer_id="+seeded.viewerID, "TF_VAR_contributor_id="+seeded.contributorID)
 	copyFile(t, "testdata/moved-from-hashicorp-hcp/main.tf", filepath.Join(tf.dir, "main.tf"))
 	writeMovedState(t, filepath.Join(tf.dir, "terraform.tfstate"), seeded)
 
@@ -83,20 +85,24 @@ func TestAccMoveFromOfficialProvider(t *testing.T) {
 
 	plan := tf.showJSON(t, "move.tfplan")
 	checkMovesOnly(t, plan, map[string]string{
-		"hcppacker_bucket.b":             "hcp_packer_bucket.b",
-		"hcppacker_channel.c":            "hcp_packer_channel.c",
-		"hcppacker_channel_assignment.a": "hcp_packer_channel_assignment.a",
+		"hcppacker_bucket.b":              "hcp_packer_bucket.b",
+		"hcppacker_channel.c":             "hcp_packer_channel.c",
+		"hcppacker_channel_assignment.a":  "hcp_packer_channel_assignment.a",
+		"hcppacker_bucket_iam_binding.ib": "hcp_packer_bucket_iam_binding.ib",
+		"hcppacker_bucket_iam_policy.ip":  "hcp_packer_bucket_iam_policy.ip",
 	})
 	// What the refresh adds is only what hashicorp/hcp never recorded.
 	checkDriftOnly(t, plan, map[string][]string{
-		"hcppacker_bucket.b":             {"id", "latest_version_fingerprint", "updated_at"},
-		"hcppacker_channel_assignment.a": {"version_name"},
+		"hcppacker_bucket.b":              {"id", "latest_version_fingerprint", "updated_at"},
+		"hcppacker_channel_assignment.a":  {"version_name"},
+		"hcppacker_bucket_iam_binding.ib": {"organization_id"},
+		"hcppacker_bucket_iam_policy.ip":  {"organization_id"},
 	})
 	if writes := writeRequests(counts); len(writes) > 0 {
 		t.Errorf("the move wrote to HCP Packer: %v (all requests: %v)", writes, counts)
 	}
-	if counts["packer.channels.get"] == 0 || counts["packer.buckets.get"] == 0 {
-		t.Errorf("the plans read no bucket or channel, so the request count cannot show anything: %v", counts)
+	if counts["packer.channels.get"] == 0 || counts["packer.buckets.get"] == 0 || counts["resourcemanager.resources.getiampolicy"] == 0 {
+		t.Errorf("the plans read no bucket, channel or IAM policy, so the request count cannot show anything: %v", counts)
 	}
 	checkMovedState(t, tf.showJSON(t, ""), seeded)
 }
@@ -134,11 +140,19 @@ type seededFixture struct {
 	loc     client.Location
 	bucket  *client.Bucket  // mvb2, empty, as hcp_packer_bucket.b created it
 	channel *client.Channel // stable in mvb, assigned fp2-mvb
+	// The bucket IAM objects of the synthesized state entries (see
+	// officialIAMEntries): the viewer bound roles/viewer on mvb, and mvb2's
+	// whole policy, which grants the contributor roles/contributor. They
+	// are on different buckets so that the policy does not own the binding.
+	viewerID      string
+	contributorID string
+	policyEtag    string
 }
 
 // seedOfficialFixture creates the objects the fixture's state names: bucket
 // mvb with the complete versions fp1-mvb and fp2-mvb and its channel stable
-// on fp2-mvb, and the empty bucket mvb2.
+// on fp2-mvb, and the empty bucket mvb2; and, as the admin, the bucket IAM
+// objects of officialIAMEntries.
 func seedOfficialFixture(t *testing.T) seededFixture {
 	t.Helper()
 	ctx := context.Background()
@@ -150,7 +164,54 @@ func seedOfficialFixture(t *testing.T) seededFixture {
 	if err != nil {
 		t.Fatalf("read the seeded channel: %v", err)
 	}
-	return seededFixture{loc: loc, bucket: acctest.CreateBucket(t, "mvb2"), channel: channel}
+	s := seededFixture{loc: loc, bucket: acctest.CreateBucket(t, "mvb2"), channel: channel,
+		viewerID:      acctest.Server(t).Principal(acctest.RoleViewer).ID,
+		contributorID: acctest.Server(t).Principal(acctest.RoleContributor).ID,
+	}
+	admin := acctest.ClientAs(t, acctest.RoleAdmin)
+	grant := func(bucket, role, principal string) *client.IAMPolicy {
+		p, err := client.ModifyBucketIAMPolicy(ctx, admin, loc, bucket, func(p client.IAMPolicy) (client.IAMPolicy, bool) {
+			return p.WithMember(role, client.IAMMember{ID: principal, Type: client.MemberTypeServicePrincipal})
+		})
+		if err != nil {
+			t.Fatalf("grant %s on bucket %q to %q: %v", role, bucket, principal, err)
+		}
+		return p
+	}
+	grant("mvb", "roles/viewer", s.viewerID)
+	s.policyEtag = grant("mvb2", "roles/contributor", s.contributorID).Etag
+	return s
+}
+
+// officialIAMEntries are state entries of hcp_packer_bucket_iam_binding and
+// hcp_packer_bucket_iam_policy for the objects seedOfficialFixture made.
+// They are synthesized from the official resources' documented state
+// shape (resource_name, principal_id and role; resource_name, policy_data
+// and etag; policy_data as the API's policy without its etag, in the
+// field order hcp-sdk-go's models marshal), because the recorded fixture
+// holds no IAM objects.
+func officialIAMEntries(s seededFixture) []any {
+	entry := func(typ, name string, attrs map[string]any) map[string]any {
+		return map[string]any{
+			"mode": "managed", "type": typ, "name": name,
+			"provider": `provider["registry.terraform.io/hashicorp/hcp"]`,
+			"instances": []any{map[string]any{
+				"schema_version": 0, "attributes": attrs, "sensitive_attributes": []any{},
+			}},
+		}
+	}
+	bucketName := func(bucket string) string { return "packer/project/" + s.loc.ProjectID + "/bucket/" + bucket }
+	return []any{
+		entry("hcp_packer_bucket_iam_binding", "ib", map[string]any{
+			"resource_name": bucketName("mvb"), "principal_id": s.viewerID, "role": "roles/viewer",
+		}),
+		entry("hcp_packer_bucket_iam_policy", "ip", map[string]any{
+			"resource_name": bucketName("mvb2"),
+			"policy_data": fmt.Sprintf(`{"bindings":[{"members":[{"member_id":%q,"member_type":"SERVICE_PRINCIPAL"}],`+
+				`"role_id":"roles/contributor"}]}`, s.contributorID),
+			"etag": s.policyEtag,
+		}),
+	}
 }
 
 // writeMovedState writes the fixture's state with the ids, authors and times
@@ -158,7 +219,8 @@ func seedOfficialFixture(t *testing.T) seededFixture {
 // recorded against, so that a refresh finds the same objects. The run task
 // is left out: its key and URL belong to the server the fixture was recorded
 // against, so a refresh would change both; its mapping is checked by the
-// move unit tests from the same fixture instance.
+// move unit tests from the same fixture instance. The bucket IAM entries,
+// which the fixture lacks, are added (officialIAMEntries).
 func writeMovedState(t *testing.T, path string, s seededFixture) {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(officialFixture, "v0.114.tfstate"))
@@ -191,7 +253,7 @@ func writeMovedState(t *testing.T, path string, s seededFixture) {
 		}
 		kept = append(kept, res)
 	}
-	state["resources"] = kept
+	state["resources"] = append(kept, officialIAMEntries(s)...)
 	out, err := json.MarshalIndent(state, "", "  ")
 	if err != nil {
 		t.Fatal(err)
@@ -290,6 +352,14 @@ func checkMovedState(t *testing.T, state jsonPlan, s seededFixture) {
 			"bucket_name": "mvb", "channel_name": "stable", "version_fingerprint": "fp2-mvb", "version_name": "v2",
 			"id": s.channel.ID, "organization_id": s.loc.OrganizationID,
 		},
+		"hcppacker_bucket_iam_binding.ib": {
+			"bucket_name": "mvb", "role": "roles/viewer", "principal_id": s.viewerID, "organization_id": s.loc.OrganizationID,
+			"id": s.loc.ProjectID + ":mvb:roles/viewer:" + s.viewerID,
+		},
+		"hcppacker_bucket_iam_policy.ip": {
+			"bucket_name": "mvb2", "etag": s.policyEtag, "organization_id": s.loc.OrganizationID,
+			"id": "packer/project/" + s.loc.ProjectID + "/bucket/mvb2",
+		},
 	}
 	got := map[string]bool{}
 	for _, r := range state.Values.RootModule.Resources {
@@ -326,7 +396,7 @@ func diffCounts(before, after map[string]int64) map[string]int64 {
 func writeRequests(counts map[string]int64) map[string]int64 {
 	out := map[string]int64{}
 	for k, n := range counts {
-		if k == "oauth2.token" || strings.HasSuffix(k, ".get") || strings.HasSuffix(k, ".list") {
+		if k == "oauth2.token" || strings.HasSuffix(k, ".get") || strings.HasSuffix(k, ".list") || strings.HasSuffix(k, ".getiampolicy") {
 			continue
 		}
 		out[k] = n

@@ -1,7 +1,6 @@
 package provider_test
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/golden-image/terraform-provider-hcppacker/internal/acctest"
-	"github.com/golden-image/terraform-provider-hcppacker/internal/client"
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp"
 )
 
@@ -58,17 +56,13 @@ func ciWorkloadIdentity(t *testing.T, name string) (*acctest.WorkloadIdentity, l
 // TestAccProviderWorkloadIdentity_actsAsTheExchangedPrincipal configures the
 // provider with nothing but a workload_identity block, with no client
 // credentials in the environment, and checks that it acts as the principal
-// behind the workload identity provider: a viewer of one bucket, who reads
-// it and is refused a channel in it by name. The same with an inline token,
-// which must appear neither in the state nor in a TRACE log. Not parallel:
-// it changes the process environment.
+// behind the workload identity provider: a project viewer, who reads the
+// bucket names and is refused a bucket by name. The same with an inline
+// token, which must appear neither in a TRACE log nor in hcp-sdk-go's
+// token cache. Not parallel: it changes the process environment.
 func TestAccProviderWorkloadIdentity_actsAsTheExchangedPrincipal(t *testing.T) {
 	wi, principal := ciWorkloadIdentity(t, "tf-wif-viewer")
-	bucket := acctest.RandomName("wif")
-	if _, err := acctest.Client(t).CreateBucket(context.Background(), acctest.Location(t), client.BucketInput{Name: bucket}); err != nil {
-		t.Fatal(err)
-	}
-	addBinding(t, bucket, "roles/viewer", principal.ID)
+	acctest.GrantProjectRole(t, principal.ID, "roles/viewer")
 
 	tokenFile := wi.TokenFile(t, map[string]any{"sub": ciSubject})
 	fileToken, err := os.ReadFile(tokenFile)
@@ -81,17 +75,8 @@ func TestAccProviderWorkloadIdentity_actsAsTheExchangedPrincipal(t *testing.T) {
 	t.Setenv("TF_ACC_LOG_PATH", logFile)
 	t.Setenv("TF_LOG", "TRACE")
 
-	read := fmt.Sprintf(`
-data "hcppacker_bucket" "b" {
-  name = %q
-}
-`, bucket)
-	write := read + fmt.Sprintf(`
-resource "hcppacker_channel" "c" {
-  bucket_name = %q
-  name        = "wif-refused"
-}
-`, bucket)
+	read := bucketNamesConfig
+	write := read + bucketConfig(acctest.RandomName("wif"), "", "")
 	fromFile := workloadIdentityProvider(wi.ResourceName, fmt.Sprintf("token_file = %q", tokenFile))
 	inline := workloadIdentityProvider(wi.ResourceName, fmt.Sprintf("token = %q", inlineToken))
 
@@ -99,9 +84,9 @@ resource "hcppacker_channel" "c" {
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: fromFile + read, Check: resource.TestCheckResourceAttr("data.hcppacker_bucket.b", "name", bucket)},
+			{Config: fromFile + read, Check: resource.TestCheckResourceAttrSet("data.hcppacker_bucket_names.all", "names.#")},
 			{Config: fromFile + write, ExpectError: errorMatching("Permission Denied", principal.Name)},
-			{Config: inline + read, Check: resource.TestCheckResourceAttr("data.hcppacker_bucket.b", "name", bucket)},
+			{Config: inline + read, Check: resource.TestCheckResourceAttrSet("data.hcppacker_bucket_names.all", "names.#")},
 		},
 	})
 

@@ -170,39 +170,3 @@ func TestAccBucketIAMBinding_invalid(t *testing.T) {
 		},
 	})
 }
-
-// A principal with no role of its own, bound viewer on one bucket, reads
-// that bucket and is refused the other, naming principal, bucket and the
-// role it needs. It acts through the provider's client with its own key:
-// the in-process provider serves one configuration at a time.
-func TestAccBucketIAMBinding_grantsAccessToOneBucket(t *testing.T) {
-	t.Parallel()
-	terraformSP := acctest.NewPrincipal(t, "tf-binding-effect")
-	config := bindingConfig(t, "iam-effect-a", "roles/viewer", terraformSP.ID) + `
-resource "hcppacker_bucket" "other" {
-  name = "iam-effect-b"
-}
-`
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: config,
-			Check: resource.ComposeTestCheckFunc(checkViewer(t, "iam-effect-a", terraformSP.ID, true), func(*terraform.State) error {
-				ctx, loc := context.Background(), acctest.Location(t)
-				c, _, err := client.New(ctx, client.Config{ClientID: terraformSP.ClientID, ClientSecret: terraformSP.ClientSecret})
-				if err != nil {
-					return err
-				}
-				if _, err := c.GetBucket(ctx, loc, "iam-effect-a"); err != nil {
-					return fmt.Errorf("the bucket viewer cannot read its bucket: %w", err)
-				}
-				_, err = c.GetBucket(ctx, loc, "iam-effect-b")
-				if !client.IsPermissionDenied(err) || !regexp.MustCompile(`tf-binding-effect.*iam-effect-b.*roles/viewer`).MatchString(err.Error()) {
-					return fmt.Errorf("the bucket viewer reading another bucket: %w, want PermissionDenied naming principal, bucket and role", err)
-				}
-				return nil
-			}),
-		}},
-	})
-}

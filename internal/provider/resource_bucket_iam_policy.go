@@ -71,9 +71,16 @@ func (r *bucketIAMPolicyResource) Metadata(_ context.Context, req resource.Metad
 func (r *bucketIAMPolicyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The whole IAM policy of a bucket, authoritatively: applying it removes every binding " +
-			"`policy_data` does not list, and destroying it removes every binding. Changing it needs the admin role. " +
-			"Do not also manage the bucket with `hcppacker_bucket_iam_binding`: a plan that would remove bindings " +
-			"this policy did not set fails, naming them.",
+			"`policy_data` does not list, and destroying it removes every binding. Changing it needs the admin role.\n\n" +
+			"It never silently removes a binding it did not set; each refusal names the role and principal of every " +
+			"such binding. Creating the policy over a bucket that already has bindings `policy_data` lacks fails at " +
+			"plan time: add them to `policy_data` to keep them, or remove them first. A later plan fails if bindings " +
+			"appeared since the policy's last apply. During an apply, the policy is planned again and read again right " +
+			"before it is written, so a binding that appeared meanwhile (an `hcppacker_bucket_iam_binding` applied " +
+			"earlier in the same run) fails that apply and nothing is written. A policy imported or moved from " +
+			"`hcp_packer_bucket_iam_policy` owns every binding the bucket had then.\n\n" +
+			"Do not also manage the bucket with `hcppacker_bucket_iam_binding`: whichever Terraform applies first, " +
+			"the apply or the next plan fails, naming the binding.",
 		Attributes: withBucketLocation("resource", "hcp_packer_bucket_iam_policy", map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -116,65 +123,120 @@ func (r *bucketIAMPolicyResource) ValidateConfig(ctx context.Context, req resour
 	}
 }
 
-// ModifyPlan plans the location and refuses an update that would remove
-// bindings which appeared outside this resource, as those of
-// hcppacker_bucket_iam_binding resources do: the two would undo each other
-// on every apply.
+// ModifyPlan plans the location and refuses a plan that would remove
+// bindings this resource did not set: for a new policy, those the bucket
+// already has; for a change, those which appeared since this resource last
+// wrote the policy, as those of hcppacker_bucket_iam_binding resources do,
+// which the policy and the bindings would undo on every apply.
 func (r *bucketIAMPolicyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	planLocation(ctx, r.pd, req, resp)
-	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() || resp.Diagnostics.HasError() {
+	if req.Plan.Raw.IsNull() || resp.Diagnostics.HasError() {
 		return
 	}
 	var plan, state bucketIAMPolicyModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || plan.PolicyData.IsUnknown() {
+	resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...)
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	}
+	if resp.Diagnostics.HasError() || plan.PolicyData.IsUnknown() || plan.BucketName.IsUnknown() || plan.ProjectID.IsUnknown() {
+		return
+	}
+	want, err := parsePolicyData(plan.PolicyData.ValueString())
+	if err != nil {
+		return // ValidateConfig reports it
+	}
+	if req.State.Raw.IsNull() || !plan.BucketName.Equal(state.BucketName) || !plan.ProjectID.Equal(state.ProjectID) {
+		r.checkNewPolicy(ctx, plan, want, &resp.Diagnostics)
 		return
 	}
 	written, diags := req.Private.GetKey(ctx, writtenPolicyKey)
 	resp.Diagnostics.Append(diags...)
-	if written == nil {
-		// Imported: everything the bucket had then is this policy's.
+	mine, ok := writtenPolicy(written)
+	have, err := parsePolicyData(state.PolicyData.ValueString())
+	if !ok || err != nil {
 		return
 	}
-	want, err1 := parsePolicyData(plan.PolicyData.ValueString())
-	have, err2 := parsePolicyData(state.PolicyData.ValueString())
-	set, err3 := parsePolicyData(string(written))
-	if err1 != nil || err2 != nil || err3 != nil {
+	if extra := removedOthers(want, mine, have); len(extra) > 0 {
+		resp.Diagnostics.AddAttributeError(path.Root("policy_data"), policyConflictSummary, policyConflict(plan.BucketName.ValueString(), extra))
+	}
+}
+
+// checkNewPolicy refuses a new policy that would remove bindings the
+// bucket already has. A bucket that does not exist yet has none.
+func (r *bucketIAMPolicyResource) checkNewPolicy(ctx context.Context, plan bucketIAMPolicyModel, want client.IAMPolicy, diags *diag.Diagnostics) {
+	loc, ok := r.pd.location(ctx, plan.ProjectID, diags)
+	if !ok {
 		return
 	}
-	if extra := missingFrom(want, addedTo(set, have)); len(extra) > 0 {
-		resp.Diagnostics.AddAttributeError(path.Root("policy_data"), "Bucket IAM Policy Conflicts With Other Bindings",
-			fmt.Sprintf("Bucket %q has bindings its hcppacker_bucket_iam_policy did not set: %s. If "+
-				"hcppacker_bucket_iam_binding resources manage them, the policy and the bindings undo each other on every "+
-				"apply: move those bindings into policy_data and remove the binding resources, or remove the policy "+
-				"resource. If they were added outside Terraform, add them to policy_data to keep them, or remove them "+
-				"in HCP to drop them.", plan.BucketName.ValueString(), strings.Join(extra, ", ")))
+	have, err := r.pd.client.GetBucketIAMPolicy(ctx, loc, plan.BucketName.ValueString())
+	if client.IsNotFound(err) {
+		return
 	}
+	if err != nil {
+		reportAPIError(diags, "Unable to Read Bucket IAM Policy", plan.action("read", loc), readAccess, err)
+		return
+	}
+	if extra := removedOthers(want, client.IAMPolicy{}, *have); len(extra) > 0 {
+		diags.AddAttributeError(path.Root("policy_data"), policyConflictSummary, policyConflict(plan.BucketName.ValueString(), extra))
+	}
+}
+
+const policyConflictSummary = "Bucket IAM Policy Conflicts With Other Bindings"
+
+// policyConflict says which bindings a policy would remove that it did not
+// set (extra, from removedOthers), and what to do about them.
+func policyConflict(bucket string, extra []string) string {
+	return fmt.Sprintf("Bucket %q has bindings its hcppacker_bucket_iam_policy did not set: %s. If "+
+		"hcppacker_bucket_iam_binding resources manage them, the policy and the bindings undo each other on every "+
+		"apply: move those bindings into policy_data and remove the binding resources, or remove the policy "+
+		"resource. If they were added outside Terraform, add them to policy_data to keep them, or remove them "+
+		"in HCP first to drop them.", bucket, strings.Join(extra, ", "))
 }
 
 // writtenPolicyKey is the private state key of the policy this resource
 // last wrote, which tells bindings added by others from its own.
 const writtenPolicyKey = "written_policy"
 
+// writtenPolicy reads the private state of writtenPolicyKey. ok is false
+// for a policy imported or moved from hashicorp/hcp, which has written
+// nothing yet: every binding the bucket had then counts as its own.
+func writtenPolicy(data []byte) (client.IAMPolicy, bool) {
+	if data == nil {
+		return client.IAMPolicy{}, false
+	}
+	p, err := parsePolicyData(string(data))
+	return p, err == nil
+}
+
 func (r *bucketIAMPolicyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	if data, ok := r.write(ctx, req.Plan.Get, &resp.State, "Unable to Create Bucket IAM Policy", &resp.Diagnostics); ok {
+	// Nothing on the bucket is this new policy's own.
+	if data, ok := r.write(ctx, req.Plan.Get, &resp.State, &client.IAMPolicy{}, "Unable to Create Bucket IAM Policy", &resp.Diagnostics); ok {
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, writtenPolicyKey, []byte(data))...)
 	}
 }
 
 func (r *bucketIAMPolicyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	if data, ok := r.write(ctx, req.Plan.Get, &resp.State, "Unable to Update Bucket IAM Policy", &resp.Diagnostics); ok {
+	written, diags := req.Private.GetKey(ctx, writtenPolicyKey)
+	resp.Diagnostics.Append(diags...)
+	var mine *client.IAMPolicy
+	if p, ok := writtenPolicy(written); ok {
+		mine = &p
+	}
+	if data, ok := r.write(ctx, req.Plan.Get, &resp.State, mine, "Unable to Update Bucket IAM Policy", &resp.Diagnostics); ok {
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, writtenPolicyKey, []byte(data))...)
 	}
 }
 
-// write makes the bucket's policy the planned one, reading its etag first,
-// and returns the policy_data written as the bucket now has it.
+// write makes the bucket's policy the planned one, reading it right before
+// writing, and returns the policy_data written as the bucket now has it.
+// Unless mine (what this resource last wrote) is nil, it writes nothing
+// when that would remove a binding neither mine nor the plan holds, one that
+// appeared after the plan (a binding resource applied earlier in the same
+// run), and says so.
 func (r *bucketIAMPolicyResource) write(ctx context.Context, get func(context.Context, any) diag.Diagnostics,
 	state interface {
 		Set(context.Context, any) diag.Diagnostics
-	}, summary string, diags *diag.Diagnostics,
+	}, mine *client.IAMPolicy, summary string, diags *diag.Diagnostics,
 ) (string, bool) {
 	var plan bucketIAMPolicyModel
 	diags.Append(get(ctx, &plan)...)
@@ -190,10 +252,24 @@ func (r *bucketIAMPolicyResource) write(ctx context.Context, get func(context.Co
 	if !ok {
 		return "", false
 	}
+	var extra []string
 	set, err := client.ModifyBucketIAMPolicy(ctx, r.pd.client, loc, plan.BucketName.ValueString(),
-		func(current client.IAMPolicy) (client.IAMPolicy, bool) { return want, !samePolicy(current, want) })
+		func(current client.IAMPolicy) (client.IAMPolicy, bool) {
+			if mine != nil {
+				if extra = removedOthers(want, *mine, current); len(extra) > 0 {
+					return current, false
+				}
+			}
+			return want, !samePolicy(current, want)
+		})
 	if err != nil {
 		reportAPIError(diags, summary, plan.action("set", loc), adminAccess, err)
+		return "", false
+	}
+	if len(extra) > 0 {
+		diags.AddAttributeError(path.Root("policy_data"), policyConflictSummary, fmt.Sprintf("The IAM policy of "+
+			"bucket %q was not written, so no binding was removed: bindings appeared after the plan. %s",
+			plan.BucketName.ValueString(), policyConflict(plan.BucketName.ValueString(), extra)))
 		return "", false
 	}
 	plan.fromLocation(loc)
@@ -356,32 +432,16 @@ func samePolicy(a, b client.IAMPolicy) bool {
 	return true
 }
 
-// addedTo is the part of have that set lacks: the grants others added since
-// this resource wrote set.
-func addedTo(set, have client.IAMPolicy) client.IAMPolicy {
-	mine := grants(set)
-	var out client.IAMPolicy
-	for _, b := range have.Bindings {
-		kept := client.IAMBinding{Role: b.Role}
-		for _, m := range b.Members {
-			if _, ok := mine[b.Role+" "+m.ID]; !ok {
-				kept.Members = append(kept.Members, m)
-			}
-		}
-		if len(kept.Members) > 0 {
-			out.Bindings = append(out.Bindings, kept)
-		}
-	}
-	return out
-}
-
-// missingFrom lists, as "role → principal", the grants of have that want
-// lacks.
-func missingFrom(want, have client.IAMPolicy) []string {
-	w := grants(want)
+// removedOthers lists, as "role → principal", the grants of have that
+// want would remove although mine, what this resource last wrote, lacks
+// them: those someone else added.
+func removedOthers(want, mine, have client.IAMPolicy) []string {
+	w, m := grants(want), grants(mine)
 	var out []string
 	for k := range grants(have) {
-		if _, ok := w[k]; !ok {
+		_, wanted := w[k]
+		_, own := m[k]
+		if !wanted && !own {
 			role, id, _ := strings.Cut(k, " ")
 			out = append(out, fmt.Sprintf("%s → %q", role, id))
 		}
