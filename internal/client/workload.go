@@ -303,15 +303,15 @@ func (w *workloadTokens) exchangeErr(err error, claims *tokenClaims, subject str
 	case 400:
 		return e(codes.InvalidArgument, "HCP could not use %s for workload identity provider %q (HTTP 400: %s); "+
 			"it must hold the token the CI system issued, an OIDC token (JWT) or an access token", w.creds.token(), wip, msg)
-	case 404:
-		return e(codes.NotFound, "HCP has no workload identity provider %q (HTTP 404: %s); check %s",
-			wip, msg, w.creds.resourceNameSetting)
 	case 401:
 		return e(codes.Unauthenticated, "HCP refused %s for workload identity provider %q (HTTP 401: %s)%s; check that the "+
 			"provider's issuer and allowed audiences match the token and that the token is fresh", w.creds.token(), wip, msg, claims.describe())
 	case 403:
 		return e(codes.PermissionDenied, "the conditional access of workload identity provider %q refused %s (HTTP 403: %s)%s; "+
 			"change the provider's conditional_access expression, or run from an identity it allows", wip, w.creds.token(), msg, claims.describe())
+	case 404:
+		return e(codes.NotFound, "HCP has no workload identity provider %q (HTTP 404: %s); check %s",
+			wip, msg, w.creds.resourceNameSetting)
 	case 412:
 		return e(codes.FailedPrecondition, "HCP has no keys to verify %s for workload identity provider %q (HTTP 412: %s)%s; "+
 			"this HCP must be given the issuer's public keys first (localhcp never fetches them from the issuer)", w.creds.token(), wip, msg, claims.describe())
@@ -339,7 +339,7 @@ func statusMessage(body string) string {
 	}
 	body = strings.TrimSpace(body)
 	if len(body) > maxQuotedBody {
-		body = body[:maxQuotedBody] + "…"
+		body = strings.ToValidUTF8(body[:maxQuotedBody], "") + "…"
 	}
 	if body == "" {
 		return "no message"
