@@ -1,6 +1,9 @@
 package provider_test
 
 import (
+	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
 	"github.com/golden-image/terraform-provider-hcppacker/internal/acctest"
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp"
@@ -58,8 +62,8 @@ func ciWorkloadIdentity(t *testing.T, name string) (*acctest.WorkloadIdentity, l
 // credentials in the environment, and checks that it acts as the principal
 // behind the workload identity provider: a project viewer, who reads the
 // bucket names and is refused a bucket by name. The same with an inline
-// token, which must appear neither in a TRACE log nor in hcp-sdk-go's
-// token cache. Not parallel: it changes the process environment.
+// token, which must appear neither in the plan nor in a TRACE log; no
+// exchanged token may land in hcp-sdk-go's token cache. Not parallel: it changes the process environment.
 func TestAccProviderWorkloadIdentity_actsAsTheExchangedPrincipal(t *testing.T) {
 	wi, principal := ciWorkloadIdentity(t, "tf-wif-viewer")
 	acctest.GrantProjectRole(t, principal.ID, "roles/viewer")
@@ -86,7 +90,11 @@ func TestAccProviderWorkloadIdentity_actsAsTheExchangedPrincipal(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: fromFile + read, Check: resource.TestCheckResourceAttrSet("data.hcppacker_bucket_names.all", "names.#")},
 			{Config: fromFile + write, ExpectError: errorMatching("Permission Denied", principal.Name)},
-			{Config: inline + read, Check: resource.TestCheckResourceAttrSet("data.hcppacker_bucket_names.all", "names.#")},
+			{
+				Config:           inline + read,
+				Check:            resource.TestCheckResourceAttrSet("data.hcppacker_bucket_names.all", "names.#"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{planWithout{inlineToken}}},
+			},
 		},
 	})
 
@@ -113,6 +121,23 @@ func TestAccProviderWorkloadIdentity_actsAsTheExchangedPrincipal(t *testing.T) {
 				t.Fatalf("the %s appears in line %d of the trace log: %s", name, i+1, strings.ReplaceAll(line, token, "<TOKEN>"))
 			}
 		}
+	}
+}
+
+// planWithout checks that what terraform plan shows (the changes, the
+// planned values and the prior state) does not hold secret. The plan file
+// also stores the configuration and the variables as written, secrets
+// included, as Terraform does for every sensitive value; that part is not
+// shown.
+type planWithout struct{ secret string }
+
+func (c planWithout) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	shown, err := json.Marshal([]any{req.Plan.ResourceChanges, req.Plan.OutputChanges, req.Plan.PlannedValues, req.Plan.PriorState})
+	switch {
+	case err != nil:
+		resp.Error = err
+	case strings.Contains(string(shown), c.secret):
+		resp.Error = errors.New("the plan shows the inline workload identity token")
 	}
 }
 
