@@ -61,8 +61,8 @@ func ciWorkloadIdentity(t *testing.T, name string) (*acctest.WorkloadIdentity, l
 // provider with nothing but a workload_identity block, with no client
 // credentials in the environment, and checks that it acts as the principal
 // behind the workload identity provider: a project viewer, who reads the
-// bucket names and is refused a bucket by name. The same with an inline
-// token, which must appear neither in the plan nor in a TRACE log; no
+// bucket names and is refused a bucket by name. The same through a
+// credential file of scheme workload, and with an inline token, which must appear neither in the plan nor in a TRACE log; no
 // exchanged token may land in hcp-sdk-go's token cache. Not parallel: it changes the process environment.
 func TestAccProviderWorkloadIdentity_actsAsTheExchangedPrincipal(t *testing.T) {
 	wi, principal := ciWorkloadIdentity(t, "tf-wif-viewer")
@@ -84,10 +84,22 @@ func TestAccProviderWorkloadIdentity_actsAsTheExchangedPrincipal(t *testing.T) {
 	fromFile := workloadIdentityProvider(wi.ResourceName, fmt.Sprintf("token_file = %q", tokenFile))
 	inline := workloadIdentityProvider(wi.ResourceName, fmt.Sprintf("token = %q", inlineToken))
 
+	credFile := filepath.Join(t.TempDir(), "cred_file.json")
+	credJSON := fmt.Sprintf(`{"scheme": "workload", "workload": {"provider_resource_name": %q, "file": {"path": %q}}}`, wi.ResourceName, tokenFile)
+	if err := os.WriteFile(credFile, []byte(credJSON), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fromCredFile := fmt.Sprintf(`
+provider "hcppacker" {
+  credential_file = %q
+}
+`, credFile)
+
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
+			{Config: fromCredFile + write, ExpectError: errorMatching("Permission Denied", principal.Name)},
 			{Config: fromFile + read, Check: resource.TestCheckResourceAttrSet("data.hcppacker_bucket_names.all", "names.#")},
 			{Config: fromFile + write, ExpectError: errorMatching("Permission Denied", principal.Name)},
 			{
