@@ -522,10 +522,10 @@ func TestExchangeBodies(t *testing.T) {
 	t.Parallel()
 	f := newWIPFixture(t)
 	for body, want := range map[string]int{
-		`not json`:                     400,
-		`{}`:                           400,
-		`{"jwt_token": 5}`:             400,
-		`{"jwt_token": "a.b.c"}`:       400,
+		`not json`:               400,
+		`{}`:                     400,
+		`{"jwt_token": 5}`:       400,
+		`{"jwt_token": "a.b.c"}`: 400,
 		`{"aws_get_caller_id_token": {"method": "POST"}}`: 501,
 	} {
 		if status, answer := postExchange(t, f.srv, f.wip, []byte(body)); status != want || !strings.Contains(answer, f.wip) {
