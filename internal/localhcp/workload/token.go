@@ -48,7 +48,7 @@ func Verify(token string, keys jose.JSONWebKeySet, want Expected) (map[string]an
 	}
 	parsed, err := jwt.ParseSigned(token, Algorithms)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
 	var std jwt.Claims
 	var claims map[string]any
