@@ -13,6 +13,7 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
+	"golang.org/x/oauth2"
 
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp"
 )
@@ -165,4 +166,34 @@ func TestWorkloadIdentityStartErrors(t *testing.T) {
 			t.Errorf("%s: start error %v, want one naming the file and containing %q", name, err, c.want)
 		}
 	}
+}
+
+// An exchanged token survives a restart that replaces the seeded
+// principals, as key tokens do: clients replay cached tokens.
+func TestExchangedTokenSurvivesARestart(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	first, err := localhcp.Start(localhcp.Options{DataDir: dir, Principals: adminOptions().Principals})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := clientsFor(t, first, "admin")
+	sp := check(admin.createPrincipal("project/"+first.ProjectID(), "deployer")).ok(t)
+	key := newECKey(t)
+	if err := first.TrustIssuer(testIssuer, key.public); err != nil {
+		t.Fatal(err)
+	}
+	wip := check(admin.createProvider(sp.ResourceName, "github", oidcProvider(testIssuer, `jwt_claims.sub == "repo:app"`, "aud-1"))).ok(t)
+	jwtToken := key.sign(t, jwt.Claims{Issuer: testIssuer, Subject: "repo:app", Audience: jwt.Audience{"aud-1"}, Expiry: jwt.NewNumericDate(time.Now().Add(time.Hour))}, nil)
+	tok := check(exchange(t, first, wip.ResourceName, jwtToken)).ok(t)
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	second := startServer(t, localhcp.Options{DataDir: dir, Principals: []localhcp.Principal{{Name: "boss", Role: "admin"}}})
+	c := clientsFromConfig(t, second, apiConfig(t, second, oauth2.StaticTokenSource(tok)))
+	if me := check(c.callerID()).ok(t); me.ID != sp.ID {
+		t.Fatalf("caller identity after the restart %+v, want %s", me, sp.ID)
+	}
+	check(exchange(t, second, wip.ResourceName, jwtToken)).ok(t)
 }
