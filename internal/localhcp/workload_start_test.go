@@ -197,3 +197,12 @@ func TestExchangedTokenSurvivesARestart(t *testing.T) {
 	}
 	check(exchange(t, second, wip.ResourceName, jwtToken)).ok(t)
 }
+
+// The wip: prefix marks exchanged tokens, so no key may carry it.
+func TestSeededClientIDsCannotLookLikeProviders(t *testing.T) {
+	t.Parallel()
+	_, err := localhcp.Start(localhcp.Options{Principals: []localhcp.Principal{{Name: "ci", Role: "admin", ClientID: "wip:x"}}})
+	if err == nil || !strings.Contains(err.Error(), `client id "wip:x"`) {
+		t.Fatalf("start with a wip: client id: %v", err)
+	}
+}
