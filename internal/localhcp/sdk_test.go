@@ -69,6 +69,12 @@ func clientsWith(t testing.TB, srv *localhcp.Server, clientID, secret string) *s
 	if err != nil {
 		t.Fatalf("configure SDK: %v", err)
 	}
+	return clientsFromConfig(t, srv, cfg)
+}
+
+// clientsFromConfig builds SDK clients on an HCP configuration.
+func clientsFromConfig(t testing.TB, srv *localhcp.Server, cfg config.HCPConfig) *sdk {
+	t.Helper()
 	rt, err := httpclient.New(httpclient.Config{HCPConfig: cfg, SourceChannel: "localhcp-test"})
 	if err != nil {
 		t.Fatalf("create SDK runtime: %v", err)

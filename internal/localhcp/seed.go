@@ -2,6 +2,7 @@ package localhcp
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -60,6 +61,9 @@ func seed(tx *store.Tx, opts Options, now time.Time) (*seeded, error) {
 		return nil, err
 	}
 	if err := seedPrincipals(tx, opts.Principals, now, out); err != nil {
+		return nil, err
+	}
+	if err := seedWorkloadIdentity(tx, opts.WorkloadIdentity, now, out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -144,6 +148,9 @@ func seedPrincipals(tx *store.Tx, configured []Principal, now time.Time, out *se
 		}
 		if p.ClientSecret == "" {
 			p.ClientSecret = iam.NewSecret()
+		}
+		if strings.HasPrefix(p.ClientID, store.WorkloadClientID("")) {
+			return fmt.Errorf("principal %q has client id %q: the prefix %q marks tokens of workload identity providers, choose another", p.Name, p.ClientID, store.WorkloadClientID(""))
 		}
 		if seenClient[p.ClientID] {
 			return fmt.Errorf("principal %q reuses client id %q: every principal needs its own", p.Name, p.ClientID)

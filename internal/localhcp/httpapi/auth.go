@@ -41,8 +41,11 @@ type authenticator struct {
 
 type tokenEntry struct {
 	principalID string
-	clientID    string // "" for tokens issued before tokens named their key
-	expiresAt   time.Time
+	// clientID is the key the token was issued to, the workload identity
+	// provider (store.WorkloadClientID) it was exchanged through, or "" for
+	// tokens issued before tokens named their key.
+	clientID  string
+	expiresAt time.Time
 }
 
 // identities is one consistent view of who exists and what they may do.
@@ -50,6 +53,8 @@ type identities struct {
 	orgResource string
 	principals  map[string]store.ServicePrincipal // by id
 	keys        map[string]store.Key              // by client id
+	// providers holds the ids of the workload identity providers.
+	providers map[string]bool
 	// ranks holds, per resource key and member, the highest rank of the
 	// roles bound to the member there.
 	ranks map[string]map[string]int
@@ -66,6 +71,7 @@ func (a *authenticator) load(ctx context.Context, orgID string) error {
 	ids := &identities{
 		orgResource: iam.OrganizationResource(orgID),
 		principals:  map[string]store.ServicePrincipal{}, keys: map[string]store.Key{}, ranks: map[string]map[string]int{},
+		providers: map[string]bool{},
 	}
 	err := a.db.ViewTx(ctx, func(tx *store.Tx) error {
 		sps, err := tx.ServicePrincipals()
@@ -82,6 +88,13 @@ func (a *authenticator) load(ctx context.Context, orgID string) error {
 		for _, k := range keys {
 			ids.keys[k.ClientID] = k
 		}
+		providers, err := tx.WorkloadIdentityProviders()
+		if err != nil {
+			return err
+		}
+		for _, p := range providers {
+			ids.providers[store.WorkloadClientID(p.ID)] = true
+		}
 		bindings, err := tx.Bindings()
 		if err != nil {
 			return err
@@ -97,7 +110,7 @@ func (a *authenticator) load(ctx context.Context, orgID string) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("load principals, keys and policies: %w", err)
+		return fmt.Errorf("load principals, keys, workload identity providers and policies: %w", err)
 	}
 	a.ids.Store(ids)
 	a.mu.Lock()
@@ -145,21 +158,39 @@ func (a *authenticator) serveToken(w http.ResponseWriter, r *http.Request) {
 		oauthError(w, http.StatusUnauthorized, "invalid_client", "unknown client id or wrong client secret: check HCP_CLIENT_ID and HCP_CLIENT_SECRET against `localhcp env`")
 		return
 	}
+	token, err := a.issue(r.Context(), p.ID, id)
+	if err != nil {
+		oauthError(w, http.StatusInternalServerError, "server_error", "localhcp could not record the token: "+err.Error())
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	body, _ := json.Marshal(map[string]any{
+		"access_token": token,
+		"token_type":   "Bearer",
+		"expires_in":   int64(a.ttl / time.Second),
+	})
+	_, _ = w.Write(body)
+}
+
+// issue makes, records and caches a new access token of a principal,
+// issued to clientID (a key's client id, or a workload identity provider's
+// store.WorkloadClientID).
+func (a *authenticator) issue(ctx context.Context, principalID, clientID string) (string, error) {
 	raw := make([]byte, 32)
 	_, _ = rand.Read(raw) // crypto/rand.Read never fails on supported platforms
 	token := base64.RawURLEncoding.EncodeToString(raw)
 	now := a.now()
 	expires := now.Add(a.ttl)
 	hash := hashToken(token)
-	err := a.db.UpdateTx(r.Context(), func(tx *store.Tx) error {
+	err := a.db.UpdateTx(ctx, func(tx *store.Tx) error {
 		if err := tx.DeleteTokensExpiredBefore(now.Add(-time.Hour)); err != nil {
 			return err
 		}
-		return tx.PutToken(hash, p.ID, id, expires)
+		return tx.PutToken(hash, principalID, clientID, expires)
 	})
 	if err != nil {
-		oauthError(w, http.StatusInternalServerError, "server_error", "localhcp could not record the token: "+err.Error())
-		return
+		return "", err
 	}
 	a.mu.Lock()
 	for h, e := range a.cache {
@@ -169,16 +200,9 @@ func (a *authenticator) serveToken(w http.ResponseWriter, r *http.Request) {
 			delete(a.cache, h)
 		}
 	}
-	a.cache[hash] = tokenEntry{principalID: p.ID, clientID: id, expiresAt: expires}
+	a.cache[hash] = tokenEntry{principalID: principalID, clientID: clientID, expiresAt: expires}
 	a.mu.Unlock()
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	body, _ := json.Marshal(map[string]any{
-		"access_token": token,
-		"token_type":   "Bearer",
-		"expires_in":   int64(a.ttl / time.Second),
-	})
-	_, _ = w.Write(body)
+	return token, nil
 }
 
 // MaxTokenBodyBytes bounds a token request: a grant type and a client's
@@ -241,7 +265,7 @@ func (a *authenticator) verify(r *http.Request) (store.Principal, error) {
 			return err
 		})
 		if err != nil {
-			return store.Principal{}, registry.Errorf(codes.Unauthenticated, "unknown access token (its key or principal was deleted, or another localhcp instance or database issued it): request a new one; clients using hcp-sdk-go should use a fresh HOME so its token cache starts empty")
+			return store.Principal{}, registry.Errorf(codes.Unauthenticated, "unknown access token (its key, workload identity provider or principal was deleted, or another localhcp instance or database issued it): request a new one; clients using hcp-sdk-go should use a fresh HOME so its token cache starts empty")
 		}
 		a.mu.Lock()
 		a.cache[hash] = entry
@@ -255,7 +279,11 @@ func (a *authenticator) verify(r *http.Request) (store.Principal, error) {
 	if !ok {
 		return store.Principal{}, registry.Errorf(codes.Unauthenticated, "the principal of this access token no longer exists: request a new token with current credentials")
 	}
-	if _, ok := ids.keys[entry.clientID]; entry.clientID != "" && !ok {
+	if strings.HasPrefix(entry.clientID, store.WorkloadClientID("")) {
+		if !ids.providers[entry.clientID] {
+			return store.Principal{}, registry.Errorf(codes.Unauthenticated, "the workload identity provider this access token was exchanged through has been deleted: exchange a token through a current provider")
+		}
+	} else if _, ok := ids.keys[entry.clientID]; entry.clientID != "" && !ok {
 		return store.Principal{}, registry.Errorf(codes.Unauthenticated, "the key this access token was issued to has been deleted: request a new token with a current key")
 	}
 	return ids.principalOf(sp), nil

@@ -73,9 +73,15 @@ func writeBody(w http.ResponseWriter, body []byte) {
 // writeStatus answers with a google.rpc.Status body, JSON like every other
 // answer so clients pick their JSON consumer for errors too.
 func writeStatus(w http.ResponseWriter, code codes.Code, message string) {
+	writeStatusAs(w, HTTPStatus(code), code, message)
+}
+
+// writeStatusAs answers with a google.rpc.Status body and an HTTP status
+// other than code's own, where a route's contract says so.
+func writeStatusAs(w http.ResponseWriter, status int, code codes.Code, message string) {
 	body, _ := json.Marshal(wire.Status{Code: int(code), Message: message, Details: []any{}})
 	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(HTTPStatus(code))
+	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }
 

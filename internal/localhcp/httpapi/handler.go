@@ -84,6 +84,7 @@ type Handler struct {
 	tokenCount, faultCount *atomic.Int64
 	otherCount             *atomic.Int64
 	sbomDownloadCount      *atomic.Int64
+	exchangeCount          *atomic.Int64
 }
 
 // FaultCounts is how many answers fault injection has replaced so far.
@@ -111,6 +112,7 @@ func New(cfg Config) (*Handler, error) {
 	h.faultCount = h.counts.counter(CountFault)
 	h.otherCount = h.counts.counter(CountOther)
 	h.sbomDownloadCount = h.counts.counter(CountSBOMDownload)
+	h.exchangeCount = h.counts.counter(CountExchange)
 	h.registerRoutes()
 	if err := h.auth.load(context.Background(), cfg.Organization.ID); err != nil {
 		return nil, err
@@ -184,6 +186,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/oauth2/token" {
 		h.tokenCount.Add(1)
 		h.auth.serveToken(rec, r)
+		return
+	}
+	if name, ok := exchangeName(r); ok {
+		h.exchangeCount.Add(1)
+		h.serveExchange(rec, r, name)
 		return
 	}
 	if h.injectFault(rec, r) {

@@ -31,6 +31,7 @@ func (h *Handler) registerIAMRoutes() {
 	h.addSelf("POST", iamNamesPath, "iam.names.post", postIAMName)
 	h.addSelf("GET", iamNamesPath, "iam.names.get", getIAMName)
 	h.addSelf("DELETE", iamNamesPath, "iam.names.delete", deleteIAMName)
+	h.addSelf("PATCH", iamNamesPath, "iam.names.patch", patchIAMName)
 	h.router.add("GET", "/iam/2019-12-10/caller-identity", &endpoint{action: "iam.calleridentity.get", scope: scopeNone,
 		fn: getCallerIdentity, served: h.counts.counter("iam.calleridentity.get"), open: true})
 }
@@ -41,8 +42,9 @@ func (h *Handler) addSelf(method, path, action string, fn handlerFunc) {
 	h.router.add(method, path, &endpoint{action: action, scope: scopeSelf, fn: fn, served: h.counts.counter(action)})
 }
 
-// postIAMName is CreateServicePrincipal (iam/<parent>/service-principals)
-// and CreateServicePrincipalKey (<principal>/keys).
+// postIAMName is CreateServicePrincipal (iam/<parent>/service-principals),
+// CreateServicePrincipalKey (<principal>/keys) and
+// CreateWorkloadIdentityProvider (<principal>/workload-identity-providers).
 func postIAMName(h *Handler, c *call) (any, error) {
 	name := c.param("name")
 	if parent, ok := strings.CutSuffix(name, "/service-principals"); ok && strings.HasPrefix(parent, "iam/") {
@@ -51,14 +53,24 @@ func postIAMName(h *Handler, c *call) (any, error) {
 	if sp, ok := strings.CutSuffix(name, "/keys"); ok {
 		return h.createKey(c, sp)
 	}
+	if sp, ok := strings.CutSuffix(name, providersSuffix); ok {
+		return h.createProvider(c, sp)
+	}
 	return nil, h.unservedName(c, name)
 }
 
-// getIAMName is ListServicePrincipals and GetServicePrincipal.
+// getIAMName is ListServicePrincipals, GetServicePrincipal,
+// ListWorkloadIdentityProviders and GetWorkloadIdentityProvider.
 func getIAMName(h *Handler, c *call) (any, error) {
 	name := c.param("name")
 	if parent, ok := strings.CutSuffix(name, "/service-principals"); ok && strings.HasPrefix(parent, "iam/") {
 		return h.listServicePrincipals(c, strings.TrimPrefix(parent, "iam/"))
+	}
+	if sp, ok := strings.CutSuffix(name, providersSuffix); ok {
+		return h.listProviders(c, sp)
+	}
+	if n, wipName, ok := iam.ParseProviderName(name); ok {
+		return h.getProvider(c, n, wipName)
 	}
 	n, ok := iam.ParseName(name)
 	if !ok || n.KeyID != "" {
@@ -88,9 +100,13 @@ func getIAMName(h *Handler, c *call) (any, error) {
 	return out, err
 }
 
-// deleteIAMName is DeleteServicePrincipal and DeleteServicePrincipalKey.
+// deleteIAMName is DeleteServicePrincipal, DeleteServicePrincipalKey and
+// DeleteWorkloadIdentityProvider.
 func deleteIAMName(h *Handler, c *call) (any, error) {
 	name := c.param("name")
+	if n, wipName, ok := iam.ParseProviderName(name); ok {
+		return h.deleteProvider(c, n, wipName)
+	}
 	n, ok := iam.ParseName(name)
 	if !ok {
 		return nil, h.unservedName(c, name)
@@ -264,12 +280,9 @@ func (h *Handler) parentLoc(p iam.Parent) (registry.Loc, error) {
 }
 
 // unservedName answers a name under /2019-12-10/ that is no service
-// principal or key: workload identity providers are not served yet.
+// principal, key or workload identity provider.
 func (h *Handler) unservedName(c *call, name string) error {
-	if strings.Contains(name, "/workload-identity-provider") {
-		return registry.Errorf(codes.Unimplemented, "%s %s: workload identity providers are outside what localhcp implements", c.r.Method, truncate(name))
-	}
-	return registry.Errorf(codes.NotFound, "no API route matches %s /2019-12-10/%s: name a service principal (iam/project/<id>/service-principal/<name>) or one of its keys", c.r.Method, truncate(name))
+	return registry.Errorf(codes.NotFound, "no API route matches %s /2019-12-10/%s: name a service principal (iam/project/<id>/service-principal/<name>), one of its keys or one of its workload identity providers (…/workload-identity-provider/<name>)", c.r.Method, truncate(name))
 }
 
 func servicePrincipalNamed(tx *store.Tx, n iam.ParsedName) (*store.ServicePrincipal, error) {

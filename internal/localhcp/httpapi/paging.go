@@ -67,9 +67,15 @@ func pagination(info registry.PageInfo) *wire.Pagination {
 	return p
 }
 
-func truncate(s string) string {
-	if len(s) > 64 {
-		return s[:64] + "…"
+func truncate(s string) string { return truncateTo(s, 64) }
+
+// truncateName keeps a resource name whole up to the longest a valid one
+// can be, and a hostile one short.
+func truncateName(s string) string { return truncateTo(s, 256) }
+
+func truncateTo(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
 	}
 	return s
 }

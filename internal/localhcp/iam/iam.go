@@ -160,11 +160,45 @@ var namePart = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 // CheckName checks a service principal name the way the official provider
 // validates it: 3 to 36 characters, alphanumerics first, then
 // alphanumerics, dashes, underscores or dots.
-func CheckName(name string) error {
+func CheckName(name string) error { return checkNamePart("service principal", name) }
+
+// CheckProviderName checks a workload identity provider name: the rules of
+// service principal names, as the official provider validates both.
+func CheckProviderName(name string) error { return checkNamePart("workload identity provider", name) }
+
+func checkNamePart(kind, name string) error {
 	if len(name) < 3 || len(name) > 36 || !namePart.MatchString(name) {
-		return fmt.Errorf("service principal name %q is invalid: use 3 to 36 characters, starting with a letter or digit, then letters, digits, dashes, underscores or dots", name)
+		return fmt.Errorf("%s name %q is invalid: use 3 to 36 characters, starting with a letter or digit, then letters, digits, dashes, underscores or dots", kind, truncate(name))
 	}
 	return nil
+}
+
+func truncate(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "…"
+	}
+	return s
+}
+
+// ProviderName is a workload identity provider's resource name: its
+// principal's followed by /workload-identity-provider/<name>.
+func ProviderName(principalName, name string) string {
+	return principalName + "/workload-identity-provider/" + name
+}
+
+// ParseProviderName reads a workload identity provider's resource name,
+// iam/project/<id>/service-principal/<sp>/workload-identity-provider/<name>;
+// only project principals have providers.
+func ParseProviderName(rn string) (principal ParsedName, name string, ok bool) {
+	sp, name, found := strings.Cut(rn, "/workload-identity-provider/")
+	if !found || name == "" || strings.Contains(name, "/") {
+		return ParsedName{}, "", false
+	}
+	principal, ok = ParseName(sp)
+	if !ok || principal.KeyID != "" || principal.Parent.ProjectID == "" {
+		return ParsedName{}, "", false
+	}
+	return principal, name, true
 }
 
 // NewPrincipalID is a fresh, opaque principal id: its name with a random

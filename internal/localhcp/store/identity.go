@@ -129,8 +129,9 @@ func (t *Tx) InsertServicePrincipal(p *ServicePrincipal) error {
 		p.ID, p.Name, p.ProjectID, ms(p.CreatedAt))
 }
 
-// DeleteServicePrincipal removes a principal with its keys, the tokens
-// they were issued and its bindings, or answers registry.ErrNotFound.
+// DeleteServicePrincipal removes a principal with its keys, its workload
+// identity providers, every token issued to it and its bindings, or
+// answers registry.ErrNotFound.
 func (t *Tx) DeleteServicePrincipal(id string) error {
 	if err := t.execOne(`DELETE FROM service_principals WHERE id = ?`, id); err != nil {
 		return err
@@ -232,7 +233,8 @@ func (t *Tx) ReplacePrincipals(orgResource string, ps []Principal, now time.Time
 	}
 	for _, q := range []string{
 		`DELETE FROM tokens WHERE principal_id NOT IN (SELECT id FROM service_principals)`,
-		`DELETE FROM tokens WHERE client_id <> '' AND client_id NOT IN (SELECT client_id FROM principal_keys)`,
+		`DELETE FROM tokens WHERE client_id <> '' AND client_id NOT LIKE 'wip:%' AND client_id NOT IN (SELECT client_id FROM principal_keys)`,
+		`DELETE FROM tokens WHERE client_id LIKE 'wip:%' AND substr(client_id, 5) NOT IN (SELECT id FROM workload_identity_providers)`,
 		`DELETE FROM iam_bindings WHERE member_id NOT IN (SELECT id FROM service_principals)`,
 	} {
 		if err := t.exec(q); err != nil {

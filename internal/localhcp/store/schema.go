@@ -50,6 +50,23 @@ CREATE TABLE IF NOT EXISTS tokens (
 	client_id    TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS tokens_expiry ON tokens(expires_at);
+CREATE TABLE IF NOT EXISTS workload_identity_providers (
+	id                 TEXT PRIMARY KEY,
+	principal_id       TEXT NOT NULL REFERENCES service_principals(id) ON DELETE CASCADE,
+	name               TEXT NOT NULL,
+	description        TEXT NOT NULL,
+	conditional_access TEXT NOT NULL,
+	issuer_uri         TEXT NOT NULL,
+	allowed_audiences  TEXT NOT NULL,
+	aws_account_id     TEXT NOT NULL,
+	created_at         INTEGER NOT NULL,
+	updated_at         INTEGER NOT NULL,
+	UNIQUE (principal_id, name)
+);
+CREATE TABLE IF NOT EXISTS trusted_issuers (
+	issuer TEXT PRIMARY KEY,
+	jwks   TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS registries (
 	project_id TEXT PRIMARY KEY,
 	id         TEXT NOT NULL,

@@ -1,5 +1,7 @@
 package wire
 
+import "encoding/json"
+
 // ServicePrincipal is hashicorp.cloud.iam.ServicePrincipal.
 type ServicePrincipal struct {
 	ID             string `json:"id"`
@@ -58,4 +60,53 @@ type SetIamPolicyBody struct {
 	Policy       *Policy `json:"policy"`
 	ResourceName string  `json:"resource_name"`
 	ResourceID   string  `json:"resource_id"`
+}
+
+// WorkloadIdentityProvider is hashicorp.cloud.iam.WorkloadIdentityProvider.
+// Exactly one of OIDCConfig and AWSConfig is set.
+type WorkloadIdentityProvider struct {
+	ResourceName      string      `json:"resource_name"`
+	ResourceID        string      `json:"resource_id"`
+	Description       string      `json:"description"`
+	ConditionalAccess string      `json:"conditional_access"`
+	OIDCConfig        *OIDCConfig `json:"oidc_config,omitempty"`
+	AWSConfig         *AWSConfig  `json:"aws_config,omitempty"`
+	SystemManaged     bool        `json:"system_managed"`
+	CreatedAt         Time        `json:"created_at"`
+	UpdatedAt         Time        `json:"updated_at"`
+}
+
+// OIDCConfig is an OIDC provider's configuration. AllowedAudiences is
+// never null: the official provider reads null as a null set.
+type OIDCConfig struct {
+	IssuerURI        string   `json:"issuer_uri"`
+	AllowedAudiences []string `json:"allowed_audiences"`
+}
+
+// AWSConfig is an AWS provider's configuration.
+type AWSConfig struct {
+	AccountID string `json:"account_id"`
+}
+
+// WorkloadIdentityProviderFields are the fields of a provider a client
+// sets: the body of UpdateWorkloadIdentityProvider and the provider of
+// CreateWorkloadIdentityProvider's body. Other fields sent are ignored.
+type WorkloadIdentityProviderFields struct {
+	Description       string      `json:"description"`
+	ConditionalAccess string      `json:"conditional_access"`
+	OIDCConfig        *OIDCConfig `json:"oidc_config"`
+	AWSConfig         *AWSConfig  `json:"aws_config"`
+}
+
+// CreateWorkloadIdentityProviderBody is the body of
+// CreateWorkloadIdentityProvider.
+type CreateWorkloadIdentityProviderBody struct {
+	Name     string                          `json:"name"`
+	Provider *WorkloadIdentityProviderFields `json:"provider"`
+}
+
+// ExchangeTokenBody is the body of the workload identity token exchange.
+type ExchangeTokenBody struct {
+	JWTToken            string          `json:"jwt_token"`
+	AWSGetCallerIDToken json.RawMessage `json:"aws_get_caller_id_token"`
 }
