@@ -23,7 +23,7 @@ func TestWorkloadIdentityProvidersFromTheCommandLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	admin := envOf(srv, "admin")
+	admin := adminEnv(srv)
 	runOK(t, admin, "principals", "add", "--name", "deployer", "--role", "contributor")
 
 	out := runOK(t, admin, "workload-identity-providers", "add", "--principal", "deployer", "--name", "github",
@@ -100,7 +100,7 @@ func TestServeReadsTheWorkloadIdentityFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	runOK(t, envOf(first, "admin"), "principals", "add", "--name", "deployer")
+	runOK(t, adminEnv(first), "principals", "add", "--name", "deployer")
 	project := first.ProjectID()
 	if err := first.Close(); err != nil {
 		t.Fatal(err)
@@ -135,7 +135,7 @@ func TestServeReadsTheWorkloadIdentityFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer second.Close()
-	list := runOK(t, envOf(second, "admin"), "wips", "list", "--principal", "deployer")
+	list := runOK(t, adminEnv(second), "wips", "list", "--principal", "deployer")
 	if !strings.Contains(list, "iam/project/"+project+"/service-principal/deployer/workload-identity-provider/ci-runner") {
 		t.Fatalf("the file's provider is not listed:\n%s", list)
 	}
