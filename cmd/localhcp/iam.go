@@ -73,12 +73,23 @@ const iamUsage = `Usage:
   localhcp keys add          --principal NAME
   localhcp keys list         --principal NAME
   localhcp keys delete       --key RESOURCE_NAME
+  localhcp workload-identity-providers add    --principal NAME --name NAME --issuer URL [--audience A]...
+                                              --conditional-access EXPR [--description D]
+  localhcp workload-identity-providers list   --principal NAME
+  localhcp workload-identity-providers delete --provider RESOURCE_NAME
+  (wips is short for workload-identity-providers; the issuers' keys come from
+  localhcp serve --workload-identity FILE)
 
 Run "localhcp principals add --help" (and so on) for the flags of one command.
 `
 
-// iamCmd runs "principals VERB" and "keys VERB"; args starts with the group.
+// iamCmd runs "principals VERB", "keys VERB" and
+// "workload-identity-providers VERB" (or "wips VERB"); args starts with the
+// group.
 func iamCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if args[0] == "wips" {
+		args = append([]string{"workload-identity-providers"}, args[1:]...)
+	}
 	if len(args) < 2 || strings.HasPrefix(args[1], "-") {
 		if len(args) == 2 && slices.Contains([]string{"-h", "-help", "--help"}, args[1]) {
 			fmt.Fprint(stdout, iamUsage)
@@ -90,6 +101,8 @@ func iamCmd(ctx context.Context, args []string, getenv func(string) string, stdo
 	run, ok := map[string]func(context.Context, []string, func(string) string, io.Writer, io.Writer) int{
 		"principals add": principalsAdd, "principals list": principalsList, "principals delete": principalsDelete,
 		"keys add": keysAdd, "keys list": keysList, "keys delete": keysDelete,
+		"workload-identity-providers add": wipsAdd, "workload-identity-providers list": wipsList,
+		"workload-identity-providers delete": wipsDelete,
 	}[args[0]+" "+args[1]]
 	if !ok {
 		fmt.Fprintf(stderr, "localhcp %s: unknown command %q: use add, list or delete\n\n%s", args[0], args[1], iamUsage)

@@ -9,10 +9,11 @@ import (
 	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp"
 )
 
-// envOf turns a server's HCP_* entries for a role into a getenv.
-func envOf(srv *localhcp.Server, role string) func(string) string {
+// adminEnv turns a server's HCP_* entries for its admin into a getenv:
+// managing principals, keys and providers needs the admin role.
+func adminEnv(srv *localhcp.Server) func(string) string {
 	vars := map[string]string{}
-	for _, e := range srv.Env(role) {
+	for _, e := range srv.Env("admin") {
 		k, v, _ := strings.Cut(e, "=")
 		vars[k] = v
 	}
@@ -55,7 +56,7 @@ func TestPrincipalsAndKeysFromTheCommandLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	admin := envOf(srv, "admin")
+	admin := adminEnv(srv)
 
 	out := runOK(t, admin, "principals", "add", "--name", "packer", "--role", "contributor")
 	if !strings.Contains(out, "resource_name=iam/project/"+srv.ProjectID()+"/service-principal/packer") {

@@ -4,8 +4,9 @@
 //	localhcp serve    listen on 127.0.0.1 with a self-signed certificate
 //	localhcp env      print the HCP_* exports a client needs
 //	localhcp publish  record a build as `packer build` would
-//	localhcp principals, localhcp keys
-//	                  manage service principals, their roles and keys
+//	localhcp principals, localhcp keys, localhcp workload-identity-providers
+//	                  manage service principals, their roles, keys and
+//	                  workload identity providers
 package main
 
 import (
@@ -16,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"syscall"
 )
 
@@ -26,13 +28,16 @@ var version string
 const usage = `localhcp: a local HCP Packer service for demos, tests and CI.
 
 Usage:
-  localhcp serve   [--addr 127.0.0.1:8443] [--data DIR] [--principals FILE] [--fault-rate 0.2] [--latency 50ms] [--retry-after 1s]
+  localhcp serve   [--addr 127.0.0.1:8443] [--data DIR] [--principals FILE] [--workload-identity FILE]
+                   [--fault-rate 0.2] [--latency 50ms] [--retry-after 1s]
   localhcp env     [--data DIR] [--role contributor|viewer|admin] [--wait 30s]
   localhcp publish --bucket NAME [--fingerprint F] [--platform aws] [--region us-east-1] [--external-id ami-…]
                    [--component-type null.example] [--label k=v]… [--channel stable]… [--create-channels]
                    [--parent-version-id ID] [--parent-channel-id ID] [--bucket-description TEXT]
   localhcp principals add|list|delete [flags]   (as an admin: manage service principals and their roles)
   localhcp keys add|list|delete [flags]         (as an admin: manage a principal's keys)
+  localhcp workload-identity-providers add|list|delete [flags]
+                                                (alias wips; as an admin: a principal's OIDC providers)
   localhcp help [COMMAND]
   localhcp --version
 
@@ -67,7 +72,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return env(ctx, args[1:], getenv, stdout, stderr)
 	case "publish":
 		return publishCmd(ctx, args[1:], getenv, stdout, stderr)
-	case "principals", "keys":
+	case "principals", "keys", "workload-identity-providers", "wips":
 		return iamCmd(ctx, args, getenv, stdout, stderr)
 	case "help":
 		return help(args[1:], stdout, stderr)
@@ -101,13 +106,13 @@ func help(args []string, stdout, stderr io.Writer) int {
 		"env":     {envCommand, func(fs *flag.FlagSet) { newEnvFlags(fs) }},
 		"publish": {publishCommand, func(fs *flag.FlagSet) { newPublishFlags(fs) }},
 	}
-	if args[0] == "principals" || args[0] == "keys" {
+	if slices.Contains([]string{"principals", "keys", "workload-identity-providers", "wips"}, args[0]) {
 		fmt.Fprint(stdout, iamUsage)
 		return 0
 	}
 	c, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "localhcp help: unknown command %q: use serve, env, publish, principals or keys\n", args[0])
+		fmt.Fprintf(stderr, "localhcp help: unknown command %q: use serve, env, publish, principals, keys or workload-identity-providers\n", args[0])
 		return 2
 	}
 	fs := c.cmd.newFlagSet(stderr)

@@ -26,6 +26,7 @@ address of the first.
 
 type serveFlags struct {
 	addr, data, principals string
+	workloadIdentity       string
 	faultRate              float64
 	latency, retryAfter    time.Duration
 	quiet                  bool
@@ -36,6 +37,11 @@ func newServeFlags(fs *flag.FlagSet) *serveFlags {
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:8443", "listen `ADDRESS`; :0 picks a free port (loopback only is advised: the TLS certificate covers 127.0.0.1 and localhost)")
 	fs.StringVar(&f.data, "data", "", "data directory `DIR` (see below)")
 	fs.StringVar(&f.principals, "principals", "", "JSON `FILE` with the principals: [{\"name\",\"role\",\"client_id\",\"client_secret\",\"id\"}];\nids and credentials left out are generated")
+	fs.StringVar(&f.workloadIdentity, "workload-identity", "", "JSON `FILE` with the OIDC issuers whose tokens localhcp trusts, with their public keys,\n"+
+		"and workload identity providers to create or update at start (their project principals must exist):\n"+
+		"{\"issuers\": [{\"issuer\", \"jwks_file\" or \"public_key_file\"}], \"providers\": [{\"service_principal\", \"name\",\n"+
+		"\"issuer\", \"allowed_audiences\", \"conditional_access\", \"description\"}]}; key paths are relative to FILE.\n"+
+		"localhcp never fetches an issuer's keys; the file's issuers replace the trusted ones")
 	fs.Float64Var(&f.faultRate, "fault-rate", 0, "`SHARE` (0..1) of API answers replaced by 429 (with Retry-After) or 503")
 	fs.DurationVar(&f.latency, "latency", 0, "`DURATION` added before every API answer, e.g. 50ms")
 	fs.DurationVar(&f.retryAfter, "retry-after", time.Second, "`DURATION` the injected 429 answers announce in Retry-After, rounded down to whole\nseconds (0 or anything below 1s announces 0)")
@@ -67,6 +73,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	if f.principals != "" {
 		if opts.Principals, err = readPrincipals(f.principals); err != nil {
+			fmt.Fprintln(stderr, "localhcp serve:", err)
+			return 1
+		}
+	}
+	if f.workloadIdentity != "" {
+		if opts.WorkloadIdentity, err = localhcp.ReadWorkloadIdentity(f.workloadIdentity); err != nil {
 			fmt.Fprintln(stderr, "localhcp serve:", err)
 			return 1
 		}

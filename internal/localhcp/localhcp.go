@@ -363,6 +363,7 @@ func (s *Server) Close() error {
 // RequestCounts returns how many HTTP requests the server received since it
 // started, by endpoint action (e.g. "packer.channels.get",
 // "resourcemanager.projects.get"), plus "oauth2.token" for token requests,
+// "iam.workloadidentityproviders.exchangetoken" for token exchanges,
 // "fault.injected" for answers replaced by fault injection and "other" for
 // requests no endpoint served. Keys with no request are absent.
 func (s *Server) RequestCounts() map[string]int64 { return s.handler.RequestCounts() }

@@ -435,6 +435,7 @@ func TestExchangeRefusals(t *testing.T) {
 		"untrusted key":    {f.wip, untrusted.sign(t, good, deployGroups), 401, 16, []string{f.wip, "does not verify"}},
 		"hmac":             {f.wip, hmacToken, 401, 16, []string{`"HS256" is not accepted`}},
 		"other issuer":     {f.wip, f.key.sign(t, withClaims(func(c *jwt.Claims) { c.Issuer = "https://evil.example" }), deployGroups), 401, 16, []string{"issuer"}},
+		"exp not a number": {f.wip, f.key.sign(t, withClaims(func(c *jwt.Claims) { c.Expiry = nil }), map[string]any{"exp": "tomorrow"}), 401, 16, []string{"claims cannot be read"}},
 		"no exp":           {f.wip, f.key.sign(t, withClaims(func(c *jwt.Claims) { c.Expiry = nil }), deployGroups), 401, 16, []string{"no expiry"}},
 		"not yet valid":    {f.wip, f.key.sign(t, withClaims(func(c *jwt.Claims) { c.NotBefore = jwt.NewNumericDate(f.now.Add(2 * time.Minute)) }), deployGroups), 401, 16, []string{"not valid before"}},
 		"wrong audience":   {f.wip, f.key.sign(t, withClaims(func(c *jwt.Claims) { c.Audience = jwt.Audience{"aud-2"} }), deployGroups), 401, 16, []string{"audience", `["aud-2"]`, `["aud-1"]`}},
@@ -522,10 +523,10 @@ func TestExchangeBodies(t *testing.T) {
 	t.Parallel()
 	f := newWIPFixture(t)
 	for body, want := range map[string]int{
-		`not json`:                     400,
-		`{}`:                           400,
-		`{"jwt_token": 5}`:             400,
-		`{"jwt_token": "a.b.c"}`:       400,
+		`not json`:               400,
+		`{}`:                     400,
+		`{"jwt_token": 5}`:       400,
+		`{"jwt_token": "a.b.c"}`: 400,
 		`{"aws_get_caller_id_token": {"method": "POST"}}`: 501,
 	} {
 		if status, answer := postExchange(t, f.srv, f.wip, []byte(body)); status != want || !strings.Contains(answer, f.wip) {

@@ -61,7 +61,7 @@ var guideSteps = []string{
 // TestAccMoveFromOfficialProvider runs the migration guide's moved-block
 // walkthrough with the real Terraform CLI on the state hashicorp/hcp
 // v0.114.0 wrote, plus a bucket IAM binding and policy in its shape: the
-// plan shows five moves and nothing else, nothing is written to HCP Packer,
+// plan shows six moves and nothing else, nothing is written to HCP Packer,
 // and the last plan is empty (its exit code is 0).
 //
 // It is not parallel because localhcp counts requests server-wide: a
@@ -90,6 +90,7 @@ func TestAccMoveFromOfficialProvider(t *testing.T) {
 		"hcppacker_channel_assignment.a":  "hcp_packer_channel_assignment.a",
 		"hcppacker_bucket_iam_binding.ib": "hcp_packer_bucket_iam_binding.ib",
 		"hcppacker_bucket_iam_policy.ip":  "hcp_packer_bucket_iam_policy.ip",
+		"hcppacker_run_task.rt":           "hcp_packer_run_task.rt",
 	})
 	// What the refresh adds is only what hashicorp/hcp never recorded.
 	checkDriftOnly(t, plan, map[string][]string{
@@ -147,6 +148,8 @@ type seededFixture struct {
 	viewerID      string
 	contributorID string
 	policyEtag    string
+	// runTask is the project registry's run task as localhcp serves it.
+	runTask *client.RunTask
 }
 
 // seedOfficialFixture creates the objects the fixture's state names: bucket
@@ -180,6 +183,9 @@ func seedOfficialFixture(t *testing.T) seededFixture {
 	}
 	grant("mvb", "roles/viewer", s.viewerID)
 	s.policyEtag = grant("mvb2", "roles/contributor", s.contributorID).Etag
+	if s.runTask, err = acctest.Client(t).GetRunTask(ctx, loc); err != nil {
+		t.Fatalf("read the run task: %v", err)
+	}
 	return s
 }
 
@@ -216,11 +222,10 @@ func officialIAMEntries(s seededFixture) []any {
 
 // writeMovedState writes the fixture's state with the ids, authors and times
 // of the seeded objects in place of those of the server the fixture was
-// recorded against, so that a refresh finds the same objects. The run task
-// is left out: its key and URL belong to the server the fixture was recorded
-// against, so a refresh would change both; its mapping is checked by the
-// move unit tests from the same fixture instance. The bucket IAM entries,
-// which the fixture lacks, are added (officialIAMEntries).
+// recorded against, so that a refresh finds the same objects; the run task's
+// key and URL, which belong to that server too, become this localhcp's. The
+// bucket IAM entries, which the fixture lacks, are added
+// (officialIAMEntries).
 func writeMovedState(t *testing.T, path string, s seededFixture) {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(officialFixture, "v0.114.tfstate"))
@@ -240,7 +245,8 @@ func writeMovedState(t *testing.T, path string, s seededFixture) {
 		attrs := res["instances"].([]any)[0].(map[string]any)["attributes"].(map[string]any)
 		switch res["type"] {
 		case "hcp_packer_run_task":
-			continue
+			attrs["endpoint_url"] = s.runTask.APIURL
+			attrs["hmac_key"] = s.runTask.HMACKey
 		case "hcp_packer_bucket":
 			attrs["created_at"] = s.bucket.CreatedAt.UTC().Format(stateTimeLayout)
 		case "hcp_packer_channel":
@@ -359,6 +365,10 @@ func checkMovedState(t *testing.T, state jsonPlan, s seededFixture) {
 		"hcppacker_bucket_iam_policy.ip": {
 			"bucket_name": "mvb2", "etag": s.policyEtag, "organization_id": s.loc.OrganizationID,
 			"id": "packer/project/" + s.loc.ProjectID + "/bucket/mvb2",
+		},
+		"hcppacker_run_task.rt": {
+			"endpoint_url": s.runTask.APIURL, "hmac_key": s.runTask.HMACKey, "regenerate_hmac": false,
+			"project_id": s.loc.ProjectID, "organization_id": s.loc.OrganizationID,
 		},
 	}
 	got := map[string]bool{}

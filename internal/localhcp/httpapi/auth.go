@@ -265,7 +265,7 @@ func (a *authenticator) verify(r *http.Request) (store.Principal, error) {
 			return err
 		})
 		if err != nil {
-			return store.Principal{}, registry.Errorf(codes.Unauthenticated, "unknown access token (its key or principal was deleted, or another localhcp instance or database issued it): request a new one; clients using hcp-sdk-go should use a fresh HOME so its token cache starts empty")
+			return store.Principal{}, registry.Errorf(codes.Unauthenticated, "unknown access token (its key, workload identity provider or principal was deleted, or another localhcp instance or database issued it): request a new one; clients using hcp-sdk-go should use a fresh HOME so its token cache starts empty")
 		}
 		a.mu.Lock()
 		a.cache[hash] = entry

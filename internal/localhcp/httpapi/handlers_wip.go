@@ -37,9 +37,9 @@ func patchIAMName(h *Handler, c *call) (any, error) {
 	return h.updateProvider(c, n, wipName)
 }
 
-// projectPrincipal reads the principal part of a provider route: only
+// providersParent reads the principal a create or list names: only
 // project principals have providers.
-func (h *Handler) projectPrincipal(c *call, principalName, action string) (iam.ParsedName, error) {
+func (h *Handler) providersParent(c *call, principalName, action string) (iam.ParsedName, error) {
 	n, ok := iam.ParseName(principalName)
 	if !ok || n.KeyID != "" {
 		return n, h.unservedName(c, principalName+providersSuffix)
@@ -47,15 +47,21 @@ func (h *Handler) projectPrincipal(c *call, principalName, action string) (iam.P
 	if n.Parent.ProjectID == "" {
 		return n, invalidArgument("service principal %q belongs to the organization: workload identity providers belong to project service principals (iam/project/<project id>/service-principal/<name>)", truncateName(principalName))
 	}
+	return n, h.authorizeProviders(c, n, action)
+}
+
+// authorizeProviders checks the principal's project and the caller's role
+// there.
+func (h *Handler) authorizeProviders(c *call, n iam.ParsedName, action string) error {
 	loc, err := h.parentLoc(n.Parent)
 	if err != nil {
-		return n, err
+		return err
 	}
-	return n, h.Authorize(c.principal, action, loc.ProjectID, "")
+	return h.Authorize(c.principal, action, loc.ProjectID, "")
 }
 
 func (h *Handler) createProvider(c *call, principalName string) (any, error) {
-	n, err := h.projectPrincipal(c, principalName, actionCreateProvider)
+	n, err := h.providersParent(c, principalName, actionCreateProvider)
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +114,7 @@ func insertProvider(tx *store.Tx, rn string, p *store.WorkloadIdentityProvider) 
 }
 
 func (h *Handler) getProvider(c *call, n iam.ParsedName, wipName string) (any, error) {
-	if _, err := h.projectPrincipal(c, iam.PrincipalName(n.Parent, n.Name), actionGetProvider); err != nil {
+	if err := h.authorizeProviders(c, n, actionGetProvider); err != nil {
 		return nil, err
 	}
 	var out map[string]any
@@ -123,7 +129,7 @@ func (h *Handler) getProvider(c *call, n iam.ParsedName, wipName string) (any, e
 }
 
 func (h *Handler) listProviders(c *call, principalName string) (any, error) {
-	n, err := h.projectPrincipal(c, principalName, actionListProviders)
+	n, err := h.providersParent(c, principalName, actionListProviders)
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +164,7 @@ func (h *Handler) listProviders(c *call, principalName string) (any, error) {
 
 func (h *Handler) updateProvider(c *call, n iam.ParsedName, wipName string) (any, error) {
 	principalName := iam.PrincipalName(n.Parent, n.Name)
-	if _, err := h.projectPrincipal(c, principalName, actionUpdateProvider); err != nil {
+	if err := h.authorizeProviders(c, n, actionUpdateProvider); err != nil {
 		return nil, err
 	}
 	var body wire.WorkloadIdentityProviderFields
@@ -186,7 +192,7 @@ func (h *Handler) updateProvider(c *call, n iam.ParsedName, wipName string) (any
 
 func (h *Handler) deleteProvider(c *call, n iam.ParsedName, wipName string) (any, error) {
 	principalName := iam.PrincipalName(n.Parent, n.Name)
-	if _, err := h.projectPrincipal(c, principalName, actionDeleteProvider); err != nil {
+	if err := h.authorizeProviders(c, n, actionDeleteProvider); err != nil {
 		return nil, err
 	}
 	var id string

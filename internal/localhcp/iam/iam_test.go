@@ -60,3 +60,21 @@ func TestRanksAndBucketNames(t *testing.T) {
 		t.Fatal("a bucket resource without a name parsed")
 	}
 }
+
+func TestParseProviderName(t *testing.T) {
+	t.Parallel()
+	sp := ParsedName{Parent: Parent{ProjectID: "p1"}, Name: "deployer"}
+	for rn, ok := range map[string]bool{
+		"iam/project/p1/service-principal/deployer/workload-identity-provider/gh":      true,
+		"iam/organization/o1/service-principal/ci/workload-identity-provider/gh":       false,
+		"iam/project/p1/service-principal/deployer/workload-identity-provider/":        false,
+		"iam/project/p1/service-principal/deployer/workload-identity-provider/gh/x":    false,
+		"iam/project/p1/service-principal/deployer/key/k/workload-identity-provider/g": false,
+		"iam/project/p1/service-principal/deployer":                                    false,
+	} {
+		got, name, parsed := ParseProviderName(rn)
+		if parsed != ok || ok && (got != sp || name != "gh" || ProviderName(PrincipalName(got.Parent, got.Name), name) != rn) {
+			t.Errorf("ParseProviderName(%q) = %+v, %q, %v; want ok=%v", rn, got, name, parsed, ok)
+		}
+	}
+}

@@ -91,7 +91,7 @@ func CheckCondition(expr string) error {
 		return fmt.Errorf("conditional_access is %d characters: use %d to %d", len(expr), MinConditionLen, MaxConditionLen)
 	}
 	if _, err := evaluator(expr); err != nil {
-		return fmt.Errorf("conditional_access %q is not a go-bexpr expression: %v", expr, err)
+		return fmt.Errorf("conditional_access %q is not a go-bexpr expression: %w", expr, err)
 	}
 	return nil
 }

@@ -48,12 +48,16 @@ func Verify(token string, keys jose.JSONWebKeySet, want Expected) (map[string]an
 	}
 	parsed, err := jwt.ParseSigned(token, Algorithms)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	key, ok := verifyingKey(parsed, keys, kid)
+	if !ok {
+		return nil, errors.New("the token's signature does not verify with any key localhcp trusts for its issuer: sign it with a key given to localhcp for that issuer")
 	}
 	var std jwt.Claims
 	var claims map[string]any
-	if !verified(parsed, keys, kid, &std, &claims) {
-		return nil, errors.New("the token's signature does not verify with any key localhcp trusts for its issuer: sign it with a key given to localhcp for that issuer")
+	if err := parsed.Claims(key, &std, &claims); err != nil {
+		return nil, fmt.Errorf("the token's claims cannot be read (%w): issue iss, aud, exp and nbf with their RFC 7519 types", err)
 	}
 	if std.Issuer != want.Issuer {
 		return nil, fmt.Errorf("the token's issuer (iss) %q is not the provider's issuer_uri %q", truncate(std.Issuer), want.Issuer)
@@ -88,9 +92,10 @@ func header(token string) (alg, kid string, err error) {
 	return h.Alg, h.Kid, nil
 }
 
-// verified tries the keys named by kid (all of them when the token names
-// none or no key carries that id); at most MaxKeys tries.
-func verified(t *jwt.JSONWebToken, keys jose.JSONWebKeySet, kid string, dest ...any) bool {
+// verifyingKey finds the key whose signature the token carries, among the
+// keys named by kid (all of them when the token names none or no key
+// carries that id); at most MaxKeys tries.
+func verifyingKey(t *jwt.JSONWebToken, keys jose.JSONWebKeySet, kid string) (any, bool) {
 	candidates := keys.Keys
 	if kid != "" {
 		if named := keys.Key(kid); len(named) > 0 {
@@ -98,11 +103,11 @@ func verified(t *jwt.JSONWebToken, keys jose.JSONWebKeySet, kid string, dest ...
 		}
 	}
 	for _, k := range candidates {
-		if t.Claims(k.Key, dest...) == nil {
-			return true
+		if t.Claims(k.Key) == nil {
+			return k.Key, true
 		}
 	}
-	return false
+	return nil, false
 }
 
 // checkTimes requires exp and applies Leeway to exp and nbf the way

@@ -11,6 +11,8 @@ terraform {
 
 resource "hcppacker_bucket" "b" { name = "mvb2" }
 
+resource "hcppacker_run_task" "rt" {}
+
 resource "hcppacker_channel" "c" {
   bucket_name = "mvb"
   name        = "stable"
@@ -63,4 +65,9 @@ moved {
 moved {
   from = hcp_packer_bucket_iam_policy.ip
   to   = hcppacker_bucket_iam_policy.ip
+}
+
+moved {
+  from = hcp_packer_run_task.rt
+  to   = hcppacker_run_task.rt
 }
