@@ -11,7 +11,7 @@ func TestChooseCredentials(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	goodFile := writeCredentialFile(t, "file-id", "file-secret")
-	workloadFile := writeWorkloadCredentialFile(t, wipB, filepath.Join(dir, "oidc-token"))
+	workloadFile := writeWorkloadCredentialFile(t, wipB, map[string]any{"path": filepath.Join(dir, "oidc-token")})
 	blockFile := WorkloadIdentity{ResourceName: wipA, TokenFile: filepath.Join(dir, "token")}
 	blockToken := WorkloadIdentity{ResourceName: wipA, Token: "inline-token"}
 	badFile := filepath.Join(dir, "bad.json")

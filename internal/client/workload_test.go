@@ -28,13 +28,13 @@ const (
 )
 
 // writeWorkloadCredentialFile writes a credential file of scheme workload
-// for wip whose token is in tokenPath.
-func writeWorkloadCredentialFile(t *testing.T, wip, tokenPath string) string {
+// for wip whose file source is source ({"path": …} and its format).
+func writeWorkloadCredentialFile(t *testing.T, wip string, source map[string]any) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "cred_file.json")
 	data, err := json.Marshal(map[string]any{
 		"scheme":   "workload",
-		"workload": map[string]any{"provider_resource_name": wip, "file": map[string]any{"path": tokenPath}},
+		"workload": map[string]any{"provider_resource_name": wip, "file": source},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -123,7 +123,8 @@ func TestWorkloadTokensCheckTheTokenBeforeTheExchange(t *testing.T) {
 		return c
 	}
 	missing := filepath.Join(dir, "missing")
-	jsonCredFile, err := readCredentialFile(writeJSONWorkloadCredentialFile(t, file("gh.json", ghResponse)), "HCP_CRED_FILE")
+	jsonCredFile, err := readCredentialFile(writeWorkloadCredentialFile(t, wipB,
+		map[string]any{"path": file("gh.json", ghResponse), "format_type": "json", "subject_cred_pointer": "/value"}), "HCP_CRED_FILE")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,25 +182,6 @@ func TestWorkloadTokensCheckTheTokenBeforeTheExchange(t *testing.T) {
 			}
 		})
 	}
-}
-
-// writeJSONWorkloadCredentialFile writes a credential file of scheme
-// workload that reads the token from the "value" of the JSON in tokenPath.
-func writeJSONWorkloadCredentialFile(t *testing.T, tokenPath string) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "cred_file.json")
-	data, err := json.Marshal(map[string]any{
-		"scheme": "workload",
-		"workload": map[string]any{"provider_resource_name": wipB,
-			"file": map[string]any{"path": tokenPath, "format_type": "json", "subject_cred_pointer": "/value"}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
 }
 
 func TestWorkloadTokensExplainARefusedExchange(t *testing.T) {
@@ -302,7 +284,7 @@ func TestNewExchangesWorkloadTokensThroughTheSDK(t *testing.T) {
 	}
 	for name, cfg := range map[string]Config{
 		"block":           {WorkloadIdentity: &WorkloadIdentity{ResourceName: wipA, TokenFile: tokenFile}},
-		"credential file": {CredentialFile: writeWorkloadCredentialFile(t, wipA, tokenFile)},
+		"credential file": {CredentialFile: writeWorkloadCredentialFile(t, wipA, map[string]any{"path": tokenFile})},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, _, err := New(context.Background(), cfg)
