@@ -11,6 +11,7 @@ import (
 
 	httptransport "github.com/go-openapi/runtime/client"
 	"github.com/go-openapi/strfmt"
+	"github.com/hashicorp/hcp-sdk-go/auth/workload"
 	iamservice "github.com/hashicorp/hcp-sdk-go/clients/cloud-iam/stable/2019-12-10/client/iam_service"
 	packerservice "github.com/hashicorp/hcp-sdk-go/clients/cloud-packer-service/stable/2023-01-01/client/packer_service"
 	organizationservice "github.com/hashicorp/hcp-sdk-go/clients/cloud-resource-manager/stable/2019-12-10/client/organization_service"
@@ -69,6 +70,7 @@ func New(ctx context.Context, cfg Config) (c *Client, warnings []string, err err
 
 	tr := newTransport(hcpConfig.APITLSConfig(), tokens, sourceChannelHeader(cfg.SourceChannel), creds.clientSecret)
 	tr.attemptTimeout = timeout
+	tr.secrets = append(tr.secrets, creds.secrets...)
 	c = newClient(runtimeOver(hcpConfig.APIAddress(), hcpConfig.APITLSConfig(), tr))
 
 	loc, warnings, err := c.resolveDefaultLocation(ctx,
@@ -103,11 +105,10 @@ func (c *Client) Location() Location { return c.location }
 
 // newHCPConfig builds the SDK configuration (the endpoint and TLS settings
 // from the environment as the SDK reads them, then exactly the credentials
-// chooseCredentials picked) and the token source of the client.
-// Service-principal credentials, given directly or in a credential file,
-// get a token source that checks the secret on every fetch and keeps tokens
-// in memory (see servicePrincipalTokens); other credential files (workload
-// identity) keep the SDK's own source.
+// chooseCredentials picked) and the token source of the client, which keeps
+// tokens in memory and never uses the SDK's token cache file: for
+// service-principal credentials see servicePrincipalTokens, for workload
+// identity see workloadTokens.
 func newHCPConfig(creds credentials, timeout time.Duration) (config.HCPConfig, oauth2.TokenSource, error) {
 	opts := []config.HCPConfigOption{
 		config.FromEnv(), config.WithoutBrowserLogin(),
@@ -117,32 +118,44 @@ func newHCPConfig(creds credentials, timeout time.Duration) (config.HCPConfig, o
 		// resolves its organization and project itself (an empty variable
 		// counts as unset there) and never reads the profile.
 		config.WithProfile(&profile.UserProfile{}),
+		// The credentials chosen (none for workload identity) replace any
+		// HCP_CLIENT_* FromEnv picked up, which the SDK would prefer over
+		// a workload identity and refuse when one of them is empty.
+		config.WithClientCredentials(creds.clientID, creds.clientSecret),
 	}
-	var tokens oauth2.TokenSource
-	if creds.clientID != "" && creds.clientSecret != "" {
-		ep, err := authEndpointFromEnv(os.LookupEnv)
-		if err != nil {
-			return nil, nil, err
-		}
-		tokens = servicePrincipalTokens(ep, creds.clientID, creds.clientSecret, timeout)
-		// The credentials chosen replace any HCP_CLIENT_* FromEnv picked
-		// up, which the SDK would refuse when one of them is empty.
-		opts = append(opts, config.WithClientCredentials(creds.clientID, creds.clientSecret), config.WithTokenSource(tokens))
-	} else {
-		// Clear any HCP_CLIENT_* picked up by FromEnv: the SDK would
-		// prefer them over the credential file the configuration names.
-		opts = append(opts, config.WithClientCredentials("", ""), config.WithCredentialFile(creds.file))
+	if creds.workload != nil {
+		return newWorkloadHCPConfig(creds.workload, opts)
 	}
-	hcpConfig, err := config.NewHCPConfig(opts...)
+	ep, err := authEndpointFromEnv(os.LookupEnv)
 	if err != nil {
 		return nil, nil, err
 	}
-	if tokens == nil {
-		// The SDK's token source reads and rewrites its cache file on
-		// every call; reusing a valid token in memory spares that on each
-		// request.
-		tokens = oauth2.ReuseTokenSource(nil, hcpConfig)
+	tokens := servicePrincipalTokens(ep, creds.clientID, creds.clientSecret, timeout)
+	hcpConfig, err := config.NewHCPConfig(append(opts, config.WithTokenSource(tokens))...)
+	return hcpConfig, tokens, err
+}
+
+// workloadTokenEarlyExpiry is how long before its expiry an exchanged
+// token is replaced, so that no request starts with a token that runs out
+// while it is retried.
+const workloadTokenEarlyExpiry = time.Minute
+
+// newWorkloadHCPConfig is newHCPConfig for workload identity credentials:
+// hcp-sdk-go's workload provider exchanges the token at the API address
+// of the configuration it is part of.
+func newWorkloadHCPConfig(w *workloadCredentials, opts []config.HCPConfigOption) (config.HCPConfig, oauth2.TokenSource, error) {
+	exchange, err := workload.New(w.config)
+	if err != nil {
+		return nil, nil, err
 	}
+	wt := &workloadTokens{creds: w, exchange: exchange, now: time.Now}
+	tokens := oauth2.ReuseTokenSourceWithExpiry(nil, wt, workloadTokenEarlyExpiry)
+	hcpConfig, err := config.NewHCPConfig(append(opts, config.WithTokenSource(tokens))...)
+	if err != nil {
+		return nil, nil, err
+	}
+	exchange.SetAPI(hcpConfig)
+	wt.exchangeURL = exchangeURL(hcpConfig.APIAddress(), w.config.ProviderResourceName)
 	return hcpConfig, tokens, nil
 }
 
@@ -171,7 +184,11 @@ func validateToken(ctx context.Context, tokens oauth2.TokenSource) error {
 func credentialsErr(creds credentials, err error) error {
 	var retrieve *oauth2.RetrieveError
 	var timeout *timeoutError
+	var explained *Error
 	switch {
+	case errors.As(err, &explained):
+		// workloadTokens has said what went wrong.
+		return setupErr(creds, explained)
 	case errors.As(err, &timeout):
 		return setupErr(creds, describe(nil, codes.DeadlineExceeded, "the HCP token endpoint%s did not answer within %s; raise request_timeout "+
 			"(or HCP_REQUEST_TIMEOUT) if it is only slow, or check HCP_AUTH_URL (https://host[:port]), HCP_AUTH_TLS and the network",
@@ -222,10 +239,10 @@ func describe(cause error, code codes.Code, format string, args ...any) *Error {
 	return e
 }
 
-// setupErr strips the client secret from an error of New, whatever a
-// server or library put into its message.
+// setupErr strips the client secret and any inline token from an error of
+// New, whatever a server or library put into its message.
 func setupErr(creds credentials, e *Error) error {
-	e.Message = redact(e.Message, creds.clientSecret)
+	e.Message = redact(e.Message, append([]string{creds.clientSecret}, creds.secrets...)...)
 	return e
 }
 

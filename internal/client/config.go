@@ -20,9 +20,11 @@ type Config struct {
 	ClientID       string
 	ClientSecret   string // secret: never logged, never in an error
 	CredentialFile string
-	OrganizationID string
-	ProjectID      string
-	SourceChannel  string // e.g. "terraform-provider-hcppacker/0.1.0", sent in X-HCP-Source-Channel
+	// WorkloadIdentity is the workload_identity block, nil when absent.
+	WorkloadIdentity *WorkloadIdentity
+	OrganizationID   string
+	ProjectID        string
+	SourceChannel    string // e.g. "terraform-provider-hcppacker/0.1.0", sent in X-HCP-Source-Channel
 	// RequestTimeout bounds each attempt of an API or token request; zero
 	// falls back to HCP_REQUEST_TIMEOUT, then to 30 seconds.
 	RequestTimeout time.Duration
@@ -50,10 +52,14 @@ type credentials struct {
 	// whether given directly or read from a credential file.
 	clientID     string
 	clientSecret string
-	// file is the credential file to use, nil for direct client credentials.
-	file *auth.CredentialFile
+	// workload is set for workload identity credentials, from the
+	// workload_identity block or a credential file of scheme workload.
+	workload *workloadCredentials
 	// origin says where the credentials came from, for error messages.
 	origin string
+	// secrets are masked in the errors of New besides clientSecret (an
+	// inline workload identity token).
+	secrets []string
 }
 
 // lookupEnv is os.LookupEnv; tests substitute a map.
@@ -64,9 +70,15 @@ type lookupEnv func(string) (string, bool)
 //  1. client_id/client_secret from the configuration (each missing half
 //     falls back to its environment variable);
 //  2. credential_file from the configuration;
-//  3. HCP_CLIENT_ID and HCP_CLIENT_SECRET;
-//  4. HCP_CRED_FILE, else the SDK's default credential file
+//  3. the workload_identity block;
+//  4. HCP_CLIENT_ID and HCP_CLIENT_SECRET;
+//  5. HCP_CRED_FILE, else the SDK's default credential file
 //     (~/.config/hcp/cred_file.json) when it exists.
+//
+// Unlike the SDK (and hashicorp/hcp, which uses it), HCP_CLIENT_ID and
+// HCP_CLIENT_SECRET never override a workload_identity block: a CI runner
+// that exports a service principal's key for other tools would otherwise
+// silently run Terraform as that principal instead of the job's identity.
 //
 // Unlike the SDK, it never falls back to an interactive browser login: a
 // Terraform run has nobody to click through it.
@@ -89,6 +101,10 @@ func chooseCredentials(cfg Config, env lookupEnv) (credentials, error) {
 		return readCredentialFile(cfg.CredentialFile, "credential_file")
 	}
 
+	if cfg.WorkloadIdentity != nil {
+		return blockCredentials(*cfg.WorkloadIdentity)
+	}
+
 	switch {
 	case envID != "" && envSecret != "":
 		return credentials{clientID: envID, clientSecret: envSecret, origin: "HCP_CLIENT_ID and HCP_CLIENT_SECRET"}, nil
@@ -108,7 +124,8 @@ func chooseCredentials(cfg Config, env lookupEnv) (credentials, error) {
 			return readCredentialFile(path, "the default credential file")
 		}
 	}
-	return credentials{}, errors.New("no HCP credentials found: set client_id and client_secret (or HCP_CLIENT_ID and HCP_CLIENT_SECRET), or credential_file (or HCP_CRED_FILE)")
+	return credentials{}, errors.New("no HCP credentials found: set client_id and client_secret (or HCP_CLIENT_ID and HCP_CLIENT_SECRET), " +
+		"credential_file (or HCP_CRED_FILE), or a workload_identity block")
 }
 
 // readCredentialFile loads and validates an HCP credential file. Its error
@@ -118,10 +135,16 @@ func readCredentialFile(path, origin string) (credentials, error) {
 	if err != nil {
 		return credentials{}, fmt.Errorf("could not use the HCP credential file %q (from %s): %s; check that it exists and is an HCP credential file", path, origin, credentialFileProblem(err))
 	}
-	c := credentials{file: cf, origin: fmt.Sprintf("the credential file %q", path)}
-	if cf.Scheme == auth.CredentialFileSchemeServicePrincipal && cf.Oauth != nil {
-		c.clientID, c.clientSecret = cf.Oauth.ClientID, cf.Oauth.ClientSecret
+	// ReadCredentialFile has checked that the scheme's part is there.
+	c := credentials{origin: fmt.Sprintf("the credential file %q", path)}
+	if cf.Scheme == auth.CredentialFileSchemeWorkload {
+		c.workload = fileWorkloadCredentials(cf.Workload, path)
+		if cf.Workload.Token != nil {
+			c.secrets = []string{cf.Workload.Token.Token}
+		}
+		return c, nil
 	}
+	c.clientID, c.clientSecret = cf.Oauth.ClientID, cf.Oauth.ClientSecret
 	return c, nil
 }
 

@@ -11,6 +11,9 @@ func TestChooseCredentials(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	goodFile := writeCredentialFile(t, "file-id", "file-secret")
+	workloadFile := writeWorkloadCredentialFile(t, wipB, map[string]any{"path": filepath.Join(dir, "oidc-token")})
+	blockFile := WorkloadIdentity{ResourceName: wipA, TokenFile: filepath.Join(dir, "token")}
+	blockToken := WorkloadIdentity{ResourceName: wipA, Token: "inline-token"}
 	badFile := filepath.Join(dir, "bad.json")
 	if err := os.WriteFile(badFile, []byte(`{"scheme":"service_principal_creds","oauth":{"client_id":"x","client_secret":"leaky-secret"`), 0o600); err != nil {
 		t.Fatal(err)
@@ -22,8 +25,10 @@ func TestChooseCredentials(t *testing.T) {
 		env        map[string]string
 		wantID     string
 		wantSecret string
-		wantFile   bool
-		wantErr    string
+		// wantWorkload is the workload identity provider of workload
+		// identity credentials.
+		wantWorkload string
+		wantErr      string
 	}{
 		{name: "explicit pair", cfg: Config{ClientID: "id", ClientSecret: "s"}, wantID: "id", wantSecret: "s"},
 		{name: "explicit pair wins over the environment", cfg: Config{ClientID: "id", ClientSecret: "s"},
@@ -36,8 +41,20 @@ func TestChooseCredentials(t *testing.T) {
 		{name: "environment id alone", env: map[string]string{envClientID: "eid"}, wantErr: "HCP_CLIENT_ID is set without HCP_CLIENT_SECRET"},
 		{name: "environment secret alone", env: map[string]string{envClientSecret: "es"}, wantErr: "HCP_CLIENT_SECRET is set without HCP_CLIENT_ID"},
 		{name: "credential_file over the environment pair", cfg: Config{CredentialFile: goodFile},
-			env: map[string]string{envClientID: "eid", envClientSecret: "es"}, wantID: "file-id", wantSecret: "file-secret", wantFile: true},
-		{name: "HCP_CRED_FILE", env: map[string]string{envCredentialFile: goodFile}, wantID: "file-id", wantSecret: "file-secret", wantFile: true},
+			env: map[string]string{envClientID: "eid", envClientSecret: "es"}, wantID: "file-id", wantSecret: "file-secret"},
+		{name: "HCP_CRED_FILE", env: map[string]string{envCredentialFile: goodFile}, wantID: "file-id", wantSecret: "file-secret"},
+		{name: "workload_identity block over the environment pair", cfg: Config{WorkloadIdentity: &blockFile},
+			env: map[string]string{envClientID: "eid", envClientSecret: "es", envCredentialFile: goodFile}, wantWorkload: wipA},
+		{name: "workload_identity block with an inline token", cfg: Config{WorkloadIdentity: &blockToken}, wantWorkload: wipA},
+		{name: "credential_file over the workload_identity block", cfg: Config{CredentialFile: workloadFile, WorkloadIdentity: &blockFile},
+			wantWorkload: wipB},
+		{name: "client credentials over the workload_identity block", cfg: Config{ClientID: "id", ClientSecret: "s", WorkloadIdentity: &blockFile},
+			wantID: "id", wantSecret: "s"},
+		{name: "HCP_CRED_FILE of scheme workload", env: map[string]string{envCredentialFile: workloadFile}, wantWorkload: wipB},
+		{name: "workload_identity with both tokens", cfg: Config{WorkloadIdentity: &WorkloadIdentity{ResourceName: wipA, TokenFile: "/t", Token: "x"}},
+			wantErr: "sets both token_file and token"},
+		{name: "workload_identity without a token", cfg: Config{WorkloadIdentity: &WorkloadIdentity{ResourceName: wipA}},
+			wantErr: "sets neither token_file nor token"},
 		{name: "missing credential file", cfg: Config{CredentialFile: filepath.Join(dir, "nope.json")}, wantErr: "the file does not exist"},
 		{name: "broken credential file, content never echoed", cfg: Config{CredentialFile: badFile}, wantErr: "not a valid credential file"},
 	}
@@ -58,8 +75,12 @@ func TestChooseCredentials(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.clientID != tt.wantID || got.clientSecret != tt.wantSecret || (got.file != nil) != tt.wantFile {
-				t.Errorf("got id %q secret %q file %v", got.clientID, got.clientSecret, got.file != nil)
+			var gotWorkload string
+			if got.workload != nil {
+				gotWorkload = got.workload.config.ProviderResourceName
+			}
+			if got.clientID != tt.wantID || got.clientSecret != tt.wantSecret || gotWorkload != tt.wantWorkload {
+				t.Errorf("got id %q secret %q workload identity provider %q", got.clientID, got.clientSecret, gotWorkload)
 			}
 		})
 	}

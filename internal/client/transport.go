@@ -82,7 +82,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if t.tokens != nil {
 		token, err = tokenFor(req.Context(), t.tokens)
 		if err != nil {
-			return nil, &tokenError{err: fmt.Errorf("%s", redact(err.Error(), t.secrets...))}
+			return nil, &tokenError{err: fmt.Errorf("%s", redact(MessageOf(err), t.secrets...))}
 		}
 		secrets = append([]string{token.AccessToken}, secrets...)
 	}

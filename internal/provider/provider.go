@@ -49,12 +49,13 @@ type hcpPackerProvider struct {
 
 // providerModel is the provider block.
 type providerModel struct {
-	ClientID       types.String `tfsdk:"client_id"`
-	ClientSecret   types.String `tfsdk:"client_secret"`
-	CredentialFile types.String `tfsdk:"credential_file"`
-	ProjectID      types.String `tfsdk:"project_id"`
-	OrganizationID types.String `tfsdk:"organization_id"`
-	RequestTimeout types.String `tfsdk:"request_timeout"`
+	ClientID         types.String `tfsdk:"client_id"`
+	ClientSecret     types.String `tfsdk:"client_secret"`
+	CredentialFile   types.String `tfsdk:"credential_file"`
+	WorkloadIdentity types.List   `tfsdk:"workload_identity"`
+	ProjectID        types.String `tfsdk:"project_id"`
+	OrganizationID   types.String `tfsdk:"organization_id"`
+	RequestTimeout   types.String `tfsdk:"request_timeout"`
 }
 
 func (p *hcpPackerProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -72,7 +73,7 @@ func (p *hcpPackerProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			"client_id": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "The OAuth2 client id of an HCP service principal. Defaults to `HCP_CLIENT_ID`. " +
-					"Must be set together with `client_secret`, and not together with `credential_file`.",
+					"Must be set together with `client_secret`, and not together with `credential_file` or `workload_identity`.",
 			},
 			"client_secret": schema.StringAttribute{
 				Optional:  true,
@@ -84,7 +85,8 @@ func (p *hcpPackerProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				Optional: true,
 				MarkdownDescription: "Path to an HCP credential file (service principal or workload identity). " +
 					"Defaults to `HCP_CRED_FILE`, else `~/.config/hcp/cred_file.json` when no client credentials are given. " +
-					"Conflicts with `client_id` and `client_secret`.",
+					"Conflicts with `client_id`, `client_secret` and `workload_identity`. A credential file of scheme `workload` " +
+					"is exchanged like the `workload_identity` block, whatever source it reads the token from.",
 			},
 			"project_id": schema.StringAttribute{
 				Optional:   true,
@@ -108,6 +110,7 @@ func (p *hcpPackerProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 					"error naming the request; it is not retried.",
 			},
 		},
+		Blocks: map[string]schema.Block{"workload_identity": workloadIdentityBlock()},
 	}
 }
 
@@ -116,6 +119,9 @@ func (p *hcpPackerProvider) ConfigValidators(_ context.Context) []provider.Confi
 		providervalidator.RequiredTogether(path.MatchRoot("client_id"), path.MatchRoot("client_secret")),
 		providervalidator.Conflicting(path.MatchRoot("client_id"), path.MatchRoot("credential_file")),
 		providervalidator.Conflicting(path.MatchRoot("client_secret"), path.MatchRoot("credential_file")),
+		providervalidator.Conflicting(path.MatchRoot("client_id"), path.MatchRoot("workload_identity")),
+		providervalidator.Conflicting(path.MatchRoot("client_secret"), path.MatchRoot("workload_identity")),
+		providervalidator.Conflicting(path.MatchRoot("credential_file"), path.MatchRoot("workload_identity")),
 	}
 }
 
@@ -126,7 +132,13 @@ func (p *hcpPackerProvider) Configure(ctx context.Context, req provider.Configur
 		return
 	}
 
-	if unknown := unknownProviderSettings(cfg); len(unknown) > 0 {
+	workloadIdentity, diags := workloadIdentityOf(ctx, cfg.WorkloadIdentity)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	if unknown := unknownProviderSettings(cfg, workloadIdentity); len(unknown) > 0 {
 		// A setting that comes from another resource is only known after
 		// that resource is applied. Terraform versions that can defer get a
 		// deferral; the others get one error per setting, so no resource
@@ -136,7 +148,7 @@ func (p *hcpPackerProvider) Configure(ctx context.Context, req provider.Configur
 			return
 		}
 		for _, name := range unknown {
-			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown Provider Setting",
+			resp.Diagnostics.AddAttributeError(settingPath(name), "Unknown Provider Setting",
 				"The provider cannot connect to HCP because "+name+" depends on a value that is only known after apply. "+
 					"Set it to a literal or an input variable, or set its HCP_* environment variable instead, "+
 					"or apply the resource it depends on first with -target.")
@@ -147,13 +159,14 @@ func (p *hcpPackerProvider) Configure(ctx context.Context, req provider.Configur
 	// The validator has refused anything else; null leaves it to the client.
 	timeout, _ := time.ParseDuration(cfg.RequestTimeout.ValueString())
 	c, warnings, err := client.New(ctx, client.Config{
-		ClientID:       cfg.ClientID.ValueString(),
-		ClientSecret:   cfg.ClientSecret.ValueString(),
-		CredentialFile: cfg.CredentialFile.ValueString(),
-		OrganizationID: cfg.OrganizationID.ValueString(),
-		ProjectID:      cfg.ProjectID.ValueString(),
-		SourceChannel:  "terraform-provider-hcppacker/" + p.version,
-		RequestTimeout: timeout,
+		ClientID:         cfg.ClientID.ValueString(),
+		ClientSecret:     cfg.ClientSecret.ValueString(),
+		CredentialFile:   cfg.CredentialFile.ValueString(),
+		WorkloadIdentity: workloadIdentity.client(),
+		OrganizationID:   cfg.OrganizationID.ValueString(),
+		ProjectID:        cfg.ProjectID.ValueString(),
+		SourceChannel:    "terraform-provider-hcppacker/" + p.version,
+		RequestTimeout:   timeout,
 	})
 	for _, w := range warnings {
 		resp.Diagnostics.AddWarning("HCP Configuration Warning", w)
@@ -190,18 +203,36 @@ func (p *hcpPackerProvider) DataSources(_ context.Context) []func() datasource.D
 	return dataSources()
 }
 
+// settingPath is the path of a setting unknownProviderSettings names: an
+// attribute, or "block.attribute" of the one workload_identity block.
+func settingPath(name string) path.Path {
+	if block, attribute, ok := strings.Cut(name, "."); ok {
+		return path.Root(block).AtListIndex(0).AtName(attribute)
+	}
+	return path.Root(name)
+}
+
 // unknownProviderSettings names the provider settings whose values are not
-// known yet.
-func unknownProviderSettings(cfg providerModel) []string {
-	var unknown []string
-	for name, v := range map[string]types.String{
+// known yet; w is the workload_identity block, nil when absent.
+func unknownProviderSettings(cfg providerModel, w *workloadIdentityModel) []string {
+	settings := map[string]types.String{
 		"client_id":       cfg.ClientID,
 		"client_secret":   cfg.ClientSecret,
 		"credential_file": cfg.CredentialFile,
 		"project_id":      cfg.ProjectID,
 		"organization_id": cfg.OrganizationID,
 		"request_timeout": cfg.RequestTimeout,
-	} {
+	}
+	if w != nil {
+		settings["workload_identity.resource_name"] = w.ResourceName
+		settings["workload_identity.token_file"] = w.TokenFile
+		settings["workload_identity.token"] = w.Token
+	}
+	var unknown []string
+	if cfg.WorkloadIdentity.IsUnknown() {
+		unknown = append(unknown, "workload_identity")
+	}
+	for name, v := range settings {
 		if v.IsUnknown() {
 			unknown = append(unknown, name)
 		}
