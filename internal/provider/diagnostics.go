@@ -56,7 +56,9 @@ func apiFailure(summary, action string, need access, err error) (string, string)
 			"on the project, the organization or (for one bucket's objects) the bucket, or check project_id.", action, msg, need.role())
 	case code == codes.Unauthenticated:
 		return "Authentication Failed", fmt.Sprintf("HCP did not accept the provider's credentials when trying to %s: %s. "+
-			"Check client_id and client_secret (or HCP_CLIENT_ID and HCP_CLIENT_SECRET, or the credential file).", action, msg)
+			"Check client_id and client_secret (or HCP_CLIENT_ID and HCP_CLIENT_SECRET, or the credential file), "+
+			"or, with workload_identity, that the CI job's token is still valid and the workload identity provider and "+
+			"its service principal still exist.", action, msg)
 	case transient(code) && !client.IsUnreachable(err):
 		return summary, fmt.Sprintf("Could not %s: %s. Retry; if it keeps failing, check the HCP API address "+
 			"and HCP's status.", action, msg)
