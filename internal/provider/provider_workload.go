@@ -72,6 +72,11 @@ func workloadIdentityBlock() schema.Block {
 // ignores token_file without a word: a CI job that writes a fresh token to
 // the file before each run would keep exchanging the inline token left in
 // the configuration, until it expires in the middle of some later run.
+//
+// framework-validators' ExactlyOneOf is not used because of what it says:
+// on token_file it names the pair "[workload_identity[0].token_file.<.token]",
+// and on the block object it counts the block itself ("3 attributes
+// specified" for two).
 type exactlyOneTokenValidator struct{}
 
 func (exactlyOneTokenValidator) Description(context.Context) string {
