@@ -198,14 +198,7 @@ func (h *Handler) listServicePrincipals(c *call, parentName string) (any, error)
 	if err != nil {
 		return nil, err
 	}
-	page, info, err := registry.Paginate(all, o)
-	if err != nil {
-		return nil, err
-	}
-	if page == nil {
-		page = []wire.ServicePrincipal{}
-	}
-	return map[string]any{"service_principals": page, "pagination": pagination(info)}, nil
+	return pageAnswer("service_principals", all, o)
 }
 
 func (h *Handler) createKey(c *call, principalName string) (any, error) {

@@ -37,11 +37,7 @@ func listProjects(h *Handler, c *call) (any, error) {
 	for _, p := range h.cfg.Projects {
 		all = append(all, renderProject(h.cfg.Organization.ID, p))
 	}
-	page, info, err := registry.Paginate(all, o)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"projects": page, "pagination": pagination(info)}, nil
+	return pageAnswer("projects", all, o)
 }
 
 func getProject(h *Handler, c *call) (any, error) {

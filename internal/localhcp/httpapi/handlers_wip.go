@@ -152,14 +152,7 @@ func (h *Handler) listProviders(c *call, principalName string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	page, info, err := registry.Paginate(all, o)
-	if err != nil {
-		return nil, err
-	}
-	if page == nil {
-		page = []wire.WorkloadIdentityProvider{}
-	}
-	return map[string]any{"providers": page, "pagination": pagination(info)}, nil
+	return pageAnswer("providers", all, o)
 }
 
 func (h *Handler) updateProvider(c *call, n iam.ParsedName, wipName string) (any, error) {

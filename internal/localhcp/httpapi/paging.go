@@ -67,6 +67,19 @@ func pagination(info registry.PageInfo) *wire.Pagination {
 	return p
 }
 
+// pageAnswer is a list answer: the page of items that o selects under key,
+// never null (CONTRACT.md §3.3, S6), and the pagination tokens.
+func pageAnswer[T any](key string, items []T, o registry.ListOptions) (any, error) {
+	page, info, err := registry.Paginate(items, o)
+	if err != nil {
+		return nil, err
+	}
+	if page == nil {
+		page = []T{}
+	}
+	return map[string]any{key: page, "pagination": pagination(info)}, nil
+}
+
 func truncate(s string) string { return truncateTo(s, 64) }
 
 // truncateName keeps a resource name whole up to the longest a valid one
