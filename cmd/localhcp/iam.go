@@ -393,25 +393,37 @@ func keysList(ctx context.Context, args []string, getenv func(string) string, st
 }
 
 func keysDelete(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	cmd := keysDeleteCommand
+	return deleteNamed(ctx, keysDeleteCommand, "key", "the key's", "localhcp keys list", args, getenv, stdout, stderr,
+		func(c *iamClient, name string) error {
+			p := service_principals_service.NewServicePrincipalsServiceDeleteServicePrincipalKeyParamsWithContext(ctx)
+			p.ResourceName2 = name
+			_, err := c.sps.ServicePrincipalsServiceDeleteServicePrincipalKey(p, nil)
+			return err
+		})
+}
+
+// deleteNamed runs a command that deletes one object named by its resource
+// name in the one flag --flag: whose says whose name it is ("the key's"),
+// list is the command that shows it.
+func deleteNamed(ctx context.Context, cmd command, flag, whose, list string, args []string, getenv func(string) string,
+	stdout, stderr io.Writer, del func(c *iamClient, name string) error,
+) int {
 	fs := cmd.newFlagSet(stderr)
-	key := fs.String("key", "", "the key's `RESOURCE_NAME`, as `localhcp keys list` shows it (required)")
+	name := fs.String(flag, "", whose+" `RESOURCE_NAME`, as `"+list+"` shows it (required)")
 	if code, done := cmd.parse(fs, args, stdout, stderr); done {
 		return code
 	}
-	if *key == "" {
-		return cmd.usageError(stderr, "--key is required: give the key's resource name from `localhcp keys list`")
+	if *name == "" {
+		return cmd.usageError(stderr, "--%s is required: give %s resource name from `%s`", flag, whose, list)
 	}
 	c, err := connectIAM(ctx, getenv)
+	if err == nil {
+		err = del(c, *name)
+	}
 	if err != nil {
 		return failed(stderr, cmd, err)
 	}
-	p := service_principals_service.NewServicePrincipalsServiceDeleteServicePrincipalKeyParamsWithContext(ctx)
-	p.ResourceName2 = *key
-	if _, err := c.sps.ServicePrincipalsServiceDeleteServicePrincipalKey(p, nil); err != nil {
-		return failed(stderr, cmd, err)
-	}
-	fmt.Fprintf(stdout, "deleted=%s\n", *key)
+	fmt.Fprintf(stdout, "deleted=%s\n", *name)
 	return 0
 }
 

@@ -131,24 +131,11 @@ func audiencesOf(p *iammodels.HashicorpCloudIamWorkloadIdentityProvider) string 
 }
 
 func wipsDelete(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	cmd := wipsDeleteCommand
-	fs := cmd.newFlagSet(stderr)
-	provider := fs.String("provider", "", "the provider's `RESOURCE_NAME`, as `localhcp workload-identity-providers list` shows it (required)")
-	if code, done := cmd.parse(fs, args, stdout, stderr); done {
-		return code
-	}
-	if *provider == "" {
-		return cmd.usageError(stderr, "--provider is required: give the provider's resource name from `localhcp workload-identity-providers list`")
-	}
-	c, err := connectIAM(ctx, getenv)
-	if err != nil {
-		return failed(stderr, cmd, err)
-	}
-	p := service_principals_service.NewServicePrincipalsServiceDeleteWorkloadIdentityProviderParamsWithContext(ctx)
-	p.ResourceName4 = *provider
-	if _, err := c.sps.ServicePrincipalsServiceDeleteWorkloadIdentityProvider(p, nil); err != nil {
-		return failed(stderr, cmd, err)
-	}
-	fmt.Fprintf(stdout, "deleted=%s\n", *provider)
-	return 0
+	return deleteNamed(ctx, wipsDeleteCommand, "provider", "the provider's", "localhcp workload-identity-providers list",
+		args, getenv, stdout, stderr, func(c *iamClient, name string) error {
+			p := service_principals_service.NewServicePrincipalsServiceDeleteWorkloadIdentityProviderParamsWithContext(ctx)
+			p.ResourceName4 = name
+			_, err := c.sps.ServicePrincipalsServiceDeleteWorkloadIdentityProvider(p, nil)
+			return err
+		})
 }
