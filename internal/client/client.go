@@ -148,7 +148,7 @@ func newWorkloadHCPConfig(w *workloadCredentials, opts []config.HCPConfigOption)
 	if err != nil {
 		return nil, nil, err
 	}
-	wt := &workloadTokens{creds: w, exchange: exchange, now: time.Now}
+	wt := &workloadTokens{creds: w, exchange: exchange, now: time.Now, retry: defaultRetryPolicy(), sleep: time.Sleep}
 	tokens := oauth2.ReuseTokenSourceWithExpiry(nil, wt, workloadTokenEarlyExpiry)
 	hcpConfig, err := config.NewHCPConfig(append(opts, config.WithTokenSource(tokens))...)
 	if err != nil {

@@ -100,6 +100,10 @@ type workloadTokens struct {
 	exchangeURL string
 	// now decides whether a token has expired; tests move it.
 	now func() time.Time
+	// retry spaces and bounds the attempts of one exchange, and sleep
+	// waits between them; tests make both instant.
+	retry retryPolicy
+	sleep func(time.Duration)
 }
 
 func (w *workloadTokens) Token() (*oauth2.Token, error) {
@@ -111,11 +115,45 @@ func (w *workloadTokens) Token() (*oauth2.Token, error) {
 	if err != nil {
 		return nil, err
 	}
-	token, err := w.exchange.Token()
+	token, err := w.exchangeWithRetries()
 	if err != nil {
 		return nil, w.exchangeErr(err, claims, subject)
 	}
 	return token, nil
+}
+
+// exchangeWithRetries sends the exchange again, with the API requests'
+// backoff and bound on attempts, while it fails the way a busy or
+// restarting server fails. The SDK sends the exchange with a client of its
+// own, outside the provider's retrying transport, so without this one 503
+// from a gateway would fail a CI run at configure. A timed-out attempt is
+// not retried, as for API requests: the SDK's 10 s bound per attempt would
+// otherwise hold a run for minutes.
+func (w *workloadTokens) exchangeWithRetries() (*oauth2.Token, error) {
+	for attempt := 1; ; attempt++ {
+		token, err := w.exchange.Token()
+		if err == nil || attempt >= w.retry.maxAttempts || !transientExchangeErr(err) {
+			return token, err
+		}
+		w.sleep(w.retry.backoff(attempt))
+	}
+}
+
+// transientExchangeErr reports whether an error of the SDK's exchange may
+// go away when the exchange is sent again unchanged: HTTP 429, 502, 503 or
+// 504, or a connection refused or reset before any answer. The SDK wraps
+// the transport's error with %v, so only its text tells.
+func transientExchangeErr(err error) bool {
+	text := err.Error()
+	if m := exchangeStatus.FindStringSubmatch(text); m != nil {
+		switch m[1] {
+		case "429", "502", "503", "504":
+			return true
+		}
+		return false
+	}
+	reason, ok := strings.CutPrefix(text, sdkUnreachable)
+	return ok && (strings.Contains(reason, "connection refused") || strings.Contains(reason, "connection reset"))
 }
 
 // maxSubjectTokenSize is how much of a token file is read, as in the SDK.

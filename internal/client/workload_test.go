@@ -65,14 +65,19 @@ func signJWT(t *testing.T, claims jwt.Claims) string {
 }
 
 // recordedExchange stands in for the SDK's workload provider: it counts
-// the exchanges and gives back err, or a token.
+// the exchanges and gives back err, or a token; failFirst, when set, is
+// the errors of the first exchanges, one each.
 type recordedExchange struct {
-	calls int
-	err   error
+	calls     int
+	err       error
+	failFirst []error
 }
 
 func (r *recordedExchange) Token() (*oauth2.Token, error) {
 	r.calls++
+	if r.calls <= len(r.failFirst) {
+		return nil, r.failFirst[r.calls-1]
+	}
 	if r.err != nil {
 		return nil, r.err
 	}
@@ -87,8 +92,11 @@ func workloadTokensFor(t *testing.T, creds credentials, now time.Time, exchangeE
 		t.Fatal("not workload identity credentials")
 	}
 	ex := &recordedExchange{err: exchangeErr}
+	policy := defaultRetryPolicy()
+	policy.jitter = func(time.Duration) time.Duration { return 0 }
 	return &workloadTokens{creds: creds.workload, exchange: ex, now: func() time.Time { return now },
-		exchangeURL: exchangeURL("api.example:443", creds.workload.config.ProviderResourceName)}, ex
+		exchangeURL: exchangeURL("api.example:443", creds.workload.config.ProviderResourceName),
+		retry:       policy, sleep: func(time.Duration) {}}, ex
 }
 
 func TestWorkloadTokensCheckTheTokenBeforeTheExchange(t *testing.T) {
@@ -296,5 +304,48 @@ func TestNewExchangesWorkloadTokensThroughTheSDK(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(home, ".config", "hcp", "creds-cache.json")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the SDK's token cache was touched: %v", err)
+	}
+}
+
+// TestWorkloadTokensRetryABusyExchange checks that an exchange refused the
+// way a busy or restarting server refuses is sent again, within the API
+// requests' bound on attempts, and that every other failure is final at
+// once: a refusal of the token, and an attempt that timed out.
+func TestWorkloadTokensRetryABusyExchange(t *testing.T) {
+	t.Parallel()
+	token := signJWT(t, jwt.Claims{Issuer: "https://ci.example", Expiry: jwt.NewNumericDate(time.Now().Add(time.Hour))})
+	creds, err := blockCredentials(WorkloadIdentity{ResourceName: wipA, Token: token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	busy := errors.New(`exchange token status code 503: {"code":14,"message":"try again"}`)
+	refused := errors.New(`exchange token status code 401: {"code":16,"message":"token expired at 2026-12-01T00:00:00Z"}`)
+	reset := errors.New(sdkUnreachable + `Post "https://api.example/x": read tcp: connection reset by peer`)
+	timedOut := errors.New(sdkUnreachable + `Post "https://api.example/x": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`)
+	tests := []struct {
+		name      string
+		failFirst []error
+		err       error
+		wantCalls int
+		wantErr   bool
+	}{
+		{name: "busy then exchanged", failFirst: []error{busy, reset, busy}, wantCalls: 4},
+		{name: "busy every time", err: busy, wantCalls: defaultRetryPolicy().maxAttempts, wantErr: true},
+		{name: "refused", err: refused, wantCalls: 1, wantErr: true},
+		{name: "timed out", err: timedOut, wantCalls: 1, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			w, ex := workloadTokensFor(t, creds, time.Now(), tt.err)
+			ex.failFirst = tt.failFirst
+			got, err := w.Token()
+			if ex.calls != tt.wantCalls {
+				t.Errorf("the exchange was sent %d times, want %d", ex.calls, tt.wantCalls)
+			}
+			if tt.wantErr != (err != nil) || (err == nil && got.AccessToken != "exchanged") {
+				t.Errorf("Token() = %v, %v; want an error: %v", got, err, tt.wantErr)
+			}
+		})
 	}
 }
