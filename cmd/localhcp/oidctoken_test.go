@@ -23,34 +23,34 @@ import (
 // token file, as a workload_identity block with token_file does. It is
 // the provider itself, without the SDK's token cache, so each call
 // exchanges.
-func exchangeTokenFile(t *testing.T, srv *localhcp.Server, providerName, tokenFile string) (*oauth2.Token, error) {
+func exchangeTokenFile(t *testing.T, apiAddress, providerName, tokenFile string) (*oauth2.Token, error) {
 	t.Helper()
 	p, err := workload.New(&workload.IdentityProviderConfig{ProviderResourceName: providerName, File: &workload.FileCredentialSource{Path: tokenFile}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.SetAPI(sdkConfig(t, srv, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "unused"})))
+	p.SetAPI(sdkConfig(t, apiAddress, oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "unused"})))
 	return p.Token()
 }
 
-func sdkConfig(t *testing.T, srv *localhcp.Server, ts oauth2.TokenSource) config.HCPConfig {
+func sdkConfig(t *testing.T, apiAddress string, ts oauth2.TokenSource) config.HCPConfig {
 	t.Helper()
-	cfg, err := config.NewHCPConfig(config.WithAPI(srv.Addr(), &tls.Config{InsecureSkipVerify: true}), config.WithTokenSource(ts), config.WithoutBrowserLogin())
+	cfg, err := config.NewHCPConfig(config.WithAPI(apiAddress, &tls.Config{InsecureSkipVerify: true}), config.WithTokenSource(ts), config.WithoutBrowserLogin())
 	if err != nil {
 		t.Fatal(err)
 	}
 	return cfg
 }
 
-// listBucketsWith reads the project's buckets with an access token.
-func listBucketsWith(t *testing.T, srv *localhcp.Server, tok *oauth2.Token) error {
+// listBucketsWith reads a project's buckets with an access token.
+func listBucketsWith(t *testing.T, apiAddress, orgID, projectID string, tok *oauth2.Token) error {
 	t.Helper()
-	rt, err := httpclient.New(httpclient.Config{HCPConfig: sdkConfig(t, srv, oauth2.StaticTokenSource(tok))})
+	rt, err := httpclient.New(httpclient.Config{HCPConfig: sdkConfig(t, apiAddress, oauth2.StaticTokenSource(tok))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	params := packer_service.NewPackerServiceListBucketsParams()
-	params.LocationOrganizationID, params.LocationProjectID = srv.OrganizationID(), srv.ProjectID()
+	params.LocationOrganizationID, params.LocationProjectID = orgID, projectID
 	_, err = packer_service.New(rt, nil).PackerServiceListBuckets(params, nil)
 	return err
 }
@@ -99,22 +99,22 @@ func TestOIDCTokenExchangesForTheProvidersPrincipal(t *testing.T) {
 		"--issuer", localhcp.BuiltinIssuer, "--audience", "terraform", "--conditional-access", `jwt_claims.sub == "ci" and jwt_claims.branch == "main"`))
 
 	token := mintTokenFile(t, dir, "--audience", "terraform", "--subject", "ci", "--claim", "branch=main")
-	tok, err := exchangeTokenFile(t, first, rn, token)
+	tok, err := exchangeTokenFile(t, first.Addr(), rn, token)
 	if err != nil {
 		t.Fatalf("exchange of an oidc-token token: %v", err)
 	}
-	if err := listBucketsWith(t, first, tok); err != nil {
+	if err := listBucketsWith(t, first.Addr(), first.OrganizationID(), first.ProjectID(), tok); err != nil {
 		t.Fatalf("read as the provider's principal: %v", err)
 	}
 	for name, args := range map[string][]string{
 		"another subject": {"--audience", "terraform", "--subject", "someone-else", "--claim", "branch=main"},
 		"another claim":   {"--audience", "terraform", "--subject", "ci", "--claim", "branch=feature"},
 	} {
-		if _, err := exchangeTokenFile(t, first, rn, mintTokenFile(t, dir, args...)); err == nil || !strings.Contains(err.Error(), "status code 403") {
+		if _, err := exchangeTokenFile(t, first.Addr(), rn, mintTokenFile(t, dir, args...)); err == nil || !strings.Contains(err.Error(), "status code 403") {
 			t.Errorf("%s: exchange error %v, want the conditional access refusal (403)", name, err)
 		}
 	}
-	if _, err := exchangeTokenFile(t, first, rn, mintTokenFile(t, dir, "--audience", "other", "--subject", "ci")); err == nil || !strings.Contains(err.Error(), "status code 401") {
+	if _, err := exchangeTokenFile(t, first.Addr(), rn, mintTokenFile(t, dir, "--audience", "other", "--subject", "ci")); err == nil || !strings.Contains(err.Error(), "status code 401") {
 		t.Errorf("exchange for an audience the provider does not allow: %v, want 401", err)
 	}
 	if err := first.Close(); err != nil {
@@ -135,7 +135,7 @@ func TestOIDCTokenExchangesForTheProvidersPrincipal(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { second.Close() })
-	if _, err := exchangeTokenFile(t, second, rn, token); err != nil {
+	if _, err := exchangeTokenFile(t, second.Addr(), rn, token); err != nil {
 		t.Fatalf("exchange after a restart of a token minted before it: %v", err)
 	}
 }
