@@ -1,6 +1,9 @@
 package localhcp_test
 
 import (
+	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -126,4 +129,34 @@ func TestBuiltinIssuerCannotBeReplaced(t *testing.T) {
 		t.Fatal(err)
 	}
 	check(exchange(t, second, rn, token)).ok(t)
+}
+
+// A key file that is damaged, or that another user could have replaced,
+// stops the start with an error naming it, never quoting it.
+func TestBuiltinIssuerKeyFileIsChecked(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	srv, err := localhcp.Start(localhcp.Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, localhcp.OIDCKeyFileName)
+	if err := os.WriteFile(path, []byte("-----BEGIN EC PRIVATE KEY-----\nc2VjcmV0\n-----END EC PRIVATE KEY-----\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := localhcp.Start(localhcp.Options{DataDir: dir}); err == nil || !strings.Contains(err.Error(), path+" is damaged") || strings.Contains(err.Error(), "c2VjcmV0") {
+		t.Fatalf("start with a damaged key file: %v", err)
+	}
+	if runtime.GOOS == "windows" {
+		return // access there is governed by ACLs
+	}
+	if err := os.Chmod(path, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := localhcp.Start(localhcp.Options{DataDir: dir}); err == nil || !strings.Contains(err.Error(), "OIDC issuer key "+path+" is writable by other users") {
+		t.Fatalf("start with a world-writable key file: %v", err)
+	}
 }
