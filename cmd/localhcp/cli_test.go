@@ -17,6 +17,7 @@ func TestEveryHelpPrintsToStdoutAndExitsZero(t *testing.T) {
 		{"serve", "--help"}, {"serve", "-h"}, {"env", "--help"}, {"env", "-h"}, {"publish", "--help"}, {"publish", "-h"},
 		{"help", "principals"}, {"help", "keys"}, {"principals", "--help"}, {"keys", "-h"},
 		{"principals", "add", "--help"}, {"principals", "list", "-h"}, {"keys", "add", "--help"}, {"keys", "delete", "-h"},
+		{"help", "oidc-token"}, {"oidc-token", "--help"}, {"oidc-token", "-h"},
 	} {
 		var out, errOut bytes.Buffer
 		if code := run(context.Background(), args, noEnv, &out, &errOut); code != 0 || out.Len() == 0 || errOut.Len() != 0 {
@@ -31,9 +32,10 @@ func TestHelpSpellsFlagsAsTheDocsDo(t *testing.T) {
 	t.Parallel()
 	singleDash := regexp.MustCompile(`(?m)^\s+-[a-z]`)
 	for cmd, want := range map[string][]string{
-		"serve":   {"--addr ADDRESS", "--data DIR", "--fault-rate SHARE", "--retry-after DURATION", "--quiet\n"},
-		"env":     {"--data DIR", "--role ROLE", "--wait DURATION", "contributor, viewer, admin"},
-		"publish": {"--bucket NAME", "--label KEY=VALUE", "--channel NAME", "--create-channels\n"},
+		"serve":      {"--addr ADDRESS", "--data DIR", "--fault-rate SHARE", "--retry-after DURATION", "--quiet\n"},
+		"env":        {"--data DIR", "--role ROLE", "--wait DURATION", "contributor, viewer, admin"},
+		"publish":    {"--bucket NAME", "--label KEY=VALUE", "--channel NAME", "--create-channels\n"},
+		"oidc-token": {"--audience AUD", "--subject SUB", "--claim KEY=VALUE", "--expires-in DURATION", "--data DIR", "https://localhcp.invalid/oidc"},
 	} {
 		var out bytes.Buffer
 		run(context.Background(), []string{"help", cmd}, noEnv, &out, &bytes.Buffer{})

@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 )
 
-const dataDirHelp = `Data directory (database, TLS certificate, address of the running server):
+const dataDirHelp = `Data directory (database, TLS certificate, OIDC issuer key, address of the running server):
   --data DIR, else $LOCALHCP_DATA, else $XDG_STATE_HOME/localhcp, else $HOME/.local/state/localhcp.
   Set LOCALHCP_DATA when HOME changes between shells (tests often give hcp-sdk-go a fresh HOME).
 `

@@ -7,6 +7,8 @@
 //	localhcp principals, localhcp keys, localhcp workload-identity-providers
 //	                  manage service principals, their roles, keys and
 //	                  workload identity providers
+//	localhcp oidc-token
+//	                  mint a token of localhcp's built-in OIDC issuer
 package main
 
 import (
@@ -38,6 +40,8 @@ Usage:
   localhcp keys add|list|delete [flags]         (as an admin: manage a principal's keys)
   localhcp workload-identity-providers add|list|delete [flags]
                                                 (alias wips; as an admin: a principal's OIDC providers)
+  localhcp oidc-token --audience AUD [--subject SUB] [--claim KEY=VALUE]… [--expires-in 10m] [--data DIR]
+                                                (a token of localhcp's built-in OIDC issuer, for workload identity)
   localhcp help [COMMAND]
   localhcp --version
 
@@ -74,6 +78,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return publishCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "principals", "keys", "workload-identity-providers", "wips":
 		return iamCmd(ctx, args, getenv, stdout, stderr)
+	case "oidc-token":
+		return oidcToken(args[1:], getenv, stdout, stderr)
 	case "help":
 		return help(args[1:], stdout, stderr)
 	case "-h", "-help", "--help":
@@ -102,9 +108,10 @@ func help(args []string, stdout, stderr io.Writer) int {
 		cmd       command
 		withFlags func(*flag.FlagSet)
 	}{
-		"serve":   {serveCommand, func(fs *flag.FlagSet) { newServeFlags(fs) }},
-		"env":     {envCommand, func(fs *flag.FlagSet) { newEnvFlags(fs) }},
-		"publish": {publishCommand, func(fs *flag.FlagSet) { newPublishFlags(fs) }},
+		"serve":      {serveCommand, func(fs *flag.FlagSet) { newServeFlags(fs) }},
+		"env":        {envCommand, func(fs *flag.FlagSet) { newEnvFlags(fs) }},
+		"publish":    {publishCommand, func(fs *flag.FlagSet) { newPublishFlags(fs) }},
+		"oidc-token": {oidcTokenCommand, func(fs *flag.FlagSet) { newOIDCTokenFlags(fs) }},
 	}
 	if slices.Contains([]string{"principals", "keys", "workload-identity-providers", "wips"}, args[0]) {
 		fmt.Fprint(stdout, iamUsage)
@@ -112,7 +119,7 @@ func help(args []string, stdout, stderr io.Writer) int {
 	}
 	c, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "localhcp help: unknown command %q: use serve, env, publish, principals, keys or workload-identity-providers\n", args[0])
+		fmt.Fprintf(stderr, "localhcp help: unknown command %q: use serve, env, publish, principals, keys, workload-identity-providers or oidc-token\n", args[0])
 		return 2
 	}
 	fs := c.cmd.newFlagSet(stderr)

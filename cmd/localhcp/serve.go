@@ -41,7 +41,8 @@ func newServeFlags(fs *flag.FlagSet) *serveFlags {
 		"and workload identity providers to create or update at start (their project principals must exist):\n"+
 		"{\"issuers\": [{\"issuer\", \"jwks_file\" or \"public_key_file\"}], \"providers\": [{\"service_principal\", \"name\",\n"+
 		"\"issuer\", \"allowed_audiences\", \"conditional_access\", \"description\"}]}; key paths are relative to FILE.\n"+
-		"localhcp never fetches an issuer's keys; the file's issuers replace the trusted ones")
+		"localhcp never fetches an issuer's keys; the file's issuers replace the trusted ones, but for the\n"+
+		"built-in "+localhcp.BuiltinIssuer+", which is always trusted and cannot be listed (see localhcp oidc-token)")
 	fs.Float64Var(&f.faultRate, "fault-rate", 0, "`SHARE` (0..1) of API answers replaced by 429 (with Retry-After) or 503")
 	fs.DurationVar(&f.latency, "latency", 0, "`DURATION` added before every API answer, e.g. 50ms")
 	fs.DurationVar(&f.retryAfter, "retry-after", time.Second, "`DURATION` the injected 429 answers announce in Retry-After, rounded down to whole\nseconds (0 or anything below 1s announces 0)")

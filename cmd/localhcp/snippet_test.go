@@ -128,3 +128,60 @@ func TestOfflineGuidePublish(t *testing.T) {
 		}
 	}
 }
+
+// The guide's workload identity commands, run as written after its start
+// block, give a token file that hcp-sdk-go's workload identity provider
+// (what the provider's workload_identity block runs) exchanges for the
+// principal's access token, for the provider the guide's HCL names.
+func TestOfflineGuideWorkloadIdentity(t *testing.T) {
+	t.Parallel()
+	work := t.TempDir()
+	script := doccheck.Block(t, offlineGuide, "TestOfflineGuideStart") + doccheck.Block(t, offlineGuide, "TestOfflineGuideWorkloadIdentity") +
+		`printf 'api=%s\norg=%s\nproject=%s\n' "$HCP_API_ADDRESS" "$HCP_ORGANIZATION_ID" "$HCP_PROJECT_ID"` + "\n"
+	r := runScript(t, work, script)
+	if r.exitCode != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", r.exitCode, r.stderr)
+	}
+	printed := map[string]string{}
+	for line := range strings.Lines(r.stdout) {
+		if k, v, ok := strings.Cut(strings.TrimSpace(line), "="); ok {
+			printed[k] = v
+		}
+	}
+	rn := printed["resource_name"]
+	if want := "iam/project/" + printed["project"] + "/service-principal/ci-runner/workload-identity-provider/local"; rn != want {
+		t.Fatalf("the provider's resource name is %q, want %q; stdout:\n%s", rn, want, r.stdout)
+	}
+	hcl := guideBlockContaining(t, "workload_identity {")
+	if want := `resource_name = "iam/project/<HCP_PROJECT_ID>/service-principal/ci-runner/workload-identity-provider/local"`; !strings.Contains(hcl, want) || !strings.Contains(hcl, `token_file    = "token"`) {
+		t.Fatalf("the guide's provider block does not name the provider the commands create (%s) and their token file:\n%s", want, hcl)
+	}
+
+	tok, err := exchangeTokenFile(t, printed["api"], rn, filepath.Join(work, "token"))
+	if err != nil {
+		t.Fatalf("exchange of the guide's token: %v", err)
+	}
+	if err := listBucketsWith(t, printed["api"], printed["org"], printed["project"], tok); err != nil {
+		t.Fatalf("read as ci-runner: %v", err)
+	}
+}
+
+// guideBlockContaining is the offline guide's one code block that contains
+// text.
+func guideBlockContaining(t *testing.T, text string) string {
+	t.Helper()
+	blocks, err := doccheck.ReadBlocks(filepath.Join(doccheck.RepoRoot(t), offlineGuide))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found []string
+	for _, b := range blocks {
+		if strings.Contains(b.Body, text) {
+			found = append(found, b.Body)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("%s has %d code blocks containing %q, want 1", offlineGuide, len(found), text)
+	}
+	return found[0]
+}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/hashicorp/hcp-sdk-go/clients/cloud-iam/stable/2019-12-10/client/service_principals_service"
 	iammodels "github.com/hashicorp/hcp-sdk-go/clients/cloud-iam/stable/2019-12-10/models"
+
+	"github.com/golden-image/terraform-provider-hcppacker/internal/localhcp"
 )
 
 // The workload-identity-providers commands (alias wips) manage a project
@@ -24,7 +26,9 @@ tokens of the issuer that pass --conditional-access (a go-bexpr expression
 over jwt_claims) are exchanged for the principal's access tokens. Prints the
 provider's resource name, the workload_identity resource_name of a client.
 localhcp verifies tokens only with the issuer keys it is given at start
-(localhcp serve --workload-identity FILE); it never fetches them.
+(localhcp serve --workload-identity FILE); it never fetches them. Its built-in
+test issuer, ` + localhcp.BuiltinIssuer + `, needs no keys: localhcp oidc-token
+mints its tokens.
 Needs an admin's HCP_* credentials: eval "$(localhcp env --role admin)".
 `,
 	}

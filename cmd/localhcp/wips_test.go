@@ -144,6 +144,8 @@ func TestServeReadsTheWorkloadIdentityFile(t *testing.T) {
 	for name, c := range map[string]struct{ content, want string }{
 		"unlisted issuer": {`{"issuers": [], "providers": [{"service_principal": "deployer", "name": "ci-runner", "issuer": "https://other.example", "conditional_access": "jwt_claims.sub == \"ci\""}]}`,
 			`provider 0 ("ci-runner"): issuer "https://other.example" is not among the issuers`},
+		"built-in issuer": {`{"issuers": [{"issuer": "https://localhcp.invalid/oidc", "public_key_file": "issuer.pem"}]}`,
+			`issuer 0 ("https://localhcp.invalid/oidc"): this is localhcp's built-in test issuer`},
 		"missing key file": {`{"issuers": [{"issuer": "https://issuer.example", "jwks_file": "gone.json"}]}`, "gone.json"},
 		"no principal": {`{"issuers": [{"issuer": "https://issuer.example", "public_key_file": "issuer.pem"}], "providers": [{"service_principal": "nobody", "name": "ci-runner", "issuer": "https://issuer.example", "conditional_access": "jwt_claims.sub == \"ci\""}]}`,
 			`service principal "iam/project/` + project + `/service-principal/nobody" does not exist`},

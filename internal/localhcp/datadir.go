@@ -143,11 +143,15 @@ func inUseError(dir string) error {
 	return fmt.Errorf("data directory %s is in use by another localhcp (%s, %s): stop that one, or pass another --data", dir, pid, where)
 }
 
+// redirectRisk is what another user who may write the data directory or
+// the state file could do.
+const redirectRisk = "redirect `localhcp env` to their own server and receive the client secret"
+
 // readState reads StateFileName after checking that only its owner can
 // have written it.
 func readState(dir string) (State, error) {
 	path := filepath.Join(dir, StateFileName)
-	if err := checkPrivate(path, "state file"); err != nil {
+	if err := checkPrivate(path, "state file", redirectRisk); err != nil {
 		return State{}, err
 	}
 	raw, err := os.ReadFile(path)
@@ -161,19 +165,25 @@ func readState(dir string) (State, error) {
 	return st, nil
 }
 
-// writeState records where the server listens. It writes a temporary file
-// and renames it, so a reader never sees half of it.
+// writeState records where the server listens.
 func writeState(dir string, st State) error {
 	b, err := json.Marshal(st)
 	if err != nil {
 		return err
 	}
-	path := filepath.Join(dir, StateFileName)
-	tmp, err := os.CreateTemp(dir, StateFileName+".*")
+	return writePrivateFile(dir, StateFileName, b)
+}
+
+// writePrivateFile writes a file of the data directory that only its owner
+// may read (0600). It writes a temporary file and renames it, so a reader
+// never sees half of it.
+func writePrivateFile(dir, name string, data []byte) error {
+	path := filepath.Join(dir, name)
+	tmp, err := os.CreateTemp(dir, name+".*")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	_, err = tmp.Write(b)
+	_, err = tmp.Write(data)
 	err = errors.Join(err, tmp.Close())
 	if err == nil {
 		err = os.Rename(tmp.Name(), path)

@@ -20,13 +20,14 @@ func lockFile(f *os.File) error {
 	return err
 }
 
-// checkPrivate refuses a data directory or state file that another user
+// checkPrivate refuses a data directory or a file in it that another user
 // owns or may write. Such a user could point the state file at their own
-// listener, and `localhcp env` would hand them a client secret. Fixing
+// listener, and `localhcp env` would hand them a client secret, or replace
+// the OIDC issuer key with one they hold; risk says which. Fixing
 // the mode ourselves is no remedy: the directory may be a shared one such
 // as /tmp, and what it held while it was open to others cannot be trusted.
 // Files owned by root are accepted, as root can change anything anyway.
-func checkPrivate(path, what string) error {
+func checkPrivate(path, what, risk string) error {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return err
@@ -36,12 +37,12 @@ func checkPrivate(path, what string) error {
 		return nil
 	}
 	if uid := os.Getuid(); int(st.Uid) != uid && st.Uid != 0 {
-		return fmt.Errorf("%s %s belongs to user id %d, not to you (%d): another user could redirect `localhcp env` to their own server; use a directory of your own (--data DIR)",
-			what, path, st.Uid, uid)
+		return fmt.Errorf("%s %s belongs to user id %d, not to you (%d): another user could %s; use a directory of your own (--data DIR)",
+			what, path, st.Uid, uid, risk)
 	}
 	if mode := fi.Mode().Perm(); mode&0o022 != 0 {
-		return fmt.Errorf("%s %s is writable by other users (mode %04o): they could redirect `localhcp env` to their own server and receive the client secret; run `chmod go-w %s` or use a private directory (--data DIR)",
-			what, path, mode, path)
+		return fmt.Errorf("%s %s is writable by other users (mode %04o): they could %s; run `chmod go-w %s` or use a private directory (--data DIR)",
+			what, path, mode, risk, path)
 	}
 	return nil
 }

@@ -27,4 +27,4 @@ func lockFile(f *os.File) error {
 // checkPrivate accepts every path on Windows: access there is governed by
 // ACLs, and a directory under the user's profile (the default) is private
 // to that user.
-func checkPrivate(string, string) error { return nil }
+func checkPrivate(string, string, string) error { return nil }

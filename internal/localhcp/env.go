@@ -64,7 +64,7 @@ func LoadEnv(ctx context.Context, dir, role string, wait time.Duration) ([]strin
 }
 
 func loadEnvOnce(ctx context.Context, dir, role string) ([]string, error) {
-	err := checkPrivate(dir, "data directory")
+	err := checkPrivate(dir, "data directory", redirectRisk)
 	var st State
 	if err == nil {
 		st, err = readState(dir)

@@ -8,6 +8,7 @@ package localhcp
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -26,8 +27,9 @@ import (
 
 // Options configures Start.
 type Options struct {
-	// DataDir keeps the SQLite database, the TLS certificate and the
-	// address file. "" means an in-memory database and certificate (tests).
+	// DataDir keeps the SQLite database, the TLS certificate, the built-in
+	// OIDC issuer's key and the address file. "" means an in-memory
+	// database, certificate and key (tests).
 	DataDir string
 	// Addr is the listen address; default "127.0.0.1:0".
 	Addr string
@@ -135,6 +137,7 @@ type Server struct {
 	listener  net.Listener
 	addr      string
 	seeded    *seeded
+	issuerKey *ecdsa.PrivateKey // the built-in OIDC issuer's (CONTRACT.md §14.3)
 	lock      *dirLock
 	closeOnce sync.Once
 	closeErr  error
@@ -165,12 +168,17 @@ func Start(opts Options) (*Server, error) {
 		_ = lock.release() // the error that stopped the start matters more
 		return nil, err
 	}
+	key, err := issuerKey(opts.DataDir)
+	if err != nil {
+		_ = lock.release() // the error that stopped the start matters more
+		return nil, err
+	}
 	db, err := store.Open(opts.DataDir)
 	if err != nil {
 		_ = lock.release() // the error that stopped the start matters more
 		return nil, err
 	}
-	s := &Server{opts: opts, db: db, lock: lock, served: make(chan struct{})}
+	s := &Server{opts: opts, db: db, issuerKey: key, lock: lock, served: make(chan struct{})}
 	if err := s.prepare(cert); err != nil {
 		s.Close()
 		return nil, err
@@ -189,7 +197,7 @@ func claimDataDir(dir string) (*dirLock, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory %s: %w", dir, err)
 	}
-	if err := checkPrivate(dir, "data directory"); err != nil {
+	if err := checkPrivate(dir, "data directory", redirectRisk); err != nil {
 		return nil, err
 	}
 	lock, err := lockDataDir(dir)
@@ -207,8 +215,10 @@ func (s *Server) prepare(cert tls.Certificate) error {
 	ctx := context.Background()
 	err := s.db.UpdateTx(ctx, func(tx *store.Tx) error {
 		var err error
-		s.seeded, err = seed(tx, s.opts, s.opts.Now())
-		return err
+		if s.seeded, err = seed(tx, s.opts, s.opts.Now()); err != nil {
+			return err
+		}
+		return trustBuiltinIssuer(tx, s.issuerKey)
 	})
 	if err != nil {
 		return fmt.Errorf("seed localhcp: %w", err)

@@ -171,7 +171,7 @@ func seedProvider(tx *store.Tx, p WorkloadProvider, issuers map[string]string, n
 	if err := cfg.Check(false); err != nil {
 		return "", err
 	}
-	if _, ok := issuers[p.Issuer]; !ok {
+	if _, ok := issuers[p.Issuer]; !ok && p.Issuer != BuiltinIssuer {
 		return "", fmt.Errorf("issuer %q is not among the issuers: list it with its keys", p.Issuer)
 	}
 	sp, principalName, err := seededProviderPrincipal(tx, p.ServicePrincipal, out)
@@ -211,10 +211,14 @@ func seededProviderPrincipal(tx *store.Tx, ref string, out *seeded) (*store.Serv
 }
 
 // issuerKeys checks an issuer and its keys and answers them as the JWKS
-// document localhcp stores.
+// document localhcp stores. The built-in issuer is refused: its key is
+// localhcp's own (CONTRACT.md §14.3).
 func issuerKeys(issuer string, keys []byte) (string, error) {
 	if err := workload.CheckIssuer(issuer); err != nil {
 		return "", err
+	}
+	if issuer == BuiltinIssuer {
+		return "", fmt.Errorf("this is localhcp's built-in test issuer, always trusted with the key localhcp keeps in its data directory (%s): leave it out, and mint its tokens with `localhcp oidc-token`", OIDCKeyFileName)
 	}
 	set, err := workload.ParseKeys(keys)
 	if err != nil {
