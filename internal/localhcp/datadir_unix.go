@@ -46,3 +46,19 @@ func checkPrivate(path, what, risk string) error {
 	}
 	return nil
 }
+
+// checkUnreadable refuses a file of secrets that users other than its
+// owner may read: the OIDC issuer key, with which anyone who reads it mints
+// tokens localhcp trusts. A private data directory would hide it, but
+// checkPrivate accepts a directory others may list and enter.
+func checkUnreadable(path, what, risk string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if mode := fi.Mode().Perm(); mode&0o044 != 0 {
+		return fmt.Errorf("%s %s is readable by other users (mode %04o): they could %s; run `chmod 600 %s`",
+			what, path, mode, risk, path)
+	}
+	return nil
+}

@@ -43,10 +43,14 @@ func issuerKey(dir string) (*ecdsa.PrivateKey, error) {
 }
 
 // readIssuerKey reads the data directory's issuer key after checking that
-// only its owner can have written it. A missing file is os.ErrNotExist.
+// only its owner can have written it and can read it. A missing file is
+// os.ErrNotExist.
 func readIssuerKey(dir string) (*ecdsa.PrivateKey, error) {
 	path := filepath.Join(dir, OIDCKeyFileName)
 	if err := checkPrivate(path, "OIDC issuer key", keyRisk); err != nil {
+		return nil, err
+	}
+	if err := checkUnreadable(path, "OIDC issuer key", "mint tokens localhcp trusts"); err != nil {
 		return nil, err
 	}
 	raw, err := os.ReadFile(path)

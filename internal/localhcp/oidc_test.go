@@ -159,4 +159,10 @@ func TestBuiltinIssuerKeyFileIsChecked(t *testing.T) {
 	if _, err := localhcp.Start(localhcp.Options{DataDir: dir}); err == nil || !strings.Contains(err.Error(), "OIDC issuer key "+path+" is writable by other users") {
 		t.Fatalf("start with a world-writable key file: %v", err)
 	}
+	if err := os.Chmod(path, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := localhcp.Start(localhcp.Options{DataDir: dir}); err == nil || !strings.Contains(err.Error(), "OIDC issuer key "+path+" is readable by other users (mode 0640)") {
+		t.Fatalf("start with a group-readable key file: %v", err)
+	}
 }
