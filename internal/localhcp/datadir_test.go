@@ -184,3 +184,39 @@ func writeStateFile(t *testing.T, dir string, st localhcp.State) {
 		t.Fatal(err)
 	}
 }
+
+// A TLS key others may read, or a certificate they may replace, lets them
+// pose as this localhcp to clients that trust the data directory's
+// certificate: serve refuses both rather than use them.
+func TestTLSFilesOpenToOthersAreRefused(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		file string
+		mode os.FileMode
+		want string
+	}{
+		{localhcp.KeyFileName, 0o644, "TLS key %s is readable by other users (mode 0644)"},
+		{localhcp.KeyFileName, 0o622, "TLS key %s is writable by other users"},
+		{localhcp.CertFileName, 0o666, "TLS certificate %s is writable by other users"},
+	} {
+		t.Run(fmt.Sprintf("%s %04o", tc.file, tc.mode), func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			if err := startServer(t, localhcp.Options{DataDir: dir}).Close(); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(dir, tc.file)
+			if err := os.Chmod(path, tc.mode); err != nil {
+				t.Fatal(err)
+			}
+			s, err := localhcp.Start(localhcp.Options{DataDir: dir})
+			if err == nil {
+				s.Close()
+				t.Fatalf("serve started with %s at mode %04o", tc.file, tc.mode)
+			}
+			if want := fmt.Sprintf(tc.want, path); !strings.Contains(err.Error(), want) {
+				t.Fatalf("serve with %s at mode %04o: %v, want %q", tc.file, tc.mode, err, want)
+			}
+		})
+	}
+}

@@ -37,6 +37,9 @@ func certificate(dir string) (tls.Certificate, error) {
 		return tls.X509KeyPair(certPEM, keyPEM)
 	}
 	certPath, keyPath := filepath.Join(dir, CertFileName), filepath.Join(dir, KeyFileName)
+	if err := checkCertificateFiles(certPath, keyPath); err != nil {
+		return tls.Certificate{}, err
+	}
 	cert, err := tls.LoadX509KeyPair(certPath, keyPath)
 	if err == nil && cert.Leaf != nil && time.Until(cert.Leaf.NotAfter) > 30*24*time.Hour {
 		return cert, nil
@@ -55,6 +58,26 @@ func certificate(dir string) (tls.Certificate, error) {
 		return tls.Certificate{}, fmt.Errorf("write TLS certificate: %w", err)
 	}
 	return tls.X509KeyPair(certPEM, keyPEM)
+}
+
+// tlsRisk is what another user who may write the certificate, or read or
+// write its key, could do.
+const tlsRisk = "impersonate this localhcp to its clients, which trust this certificate"
+
+// checkCertificateFiles refuses stored certificate files that another user
+// owns or may write, and a key another user may read; files not there yet
+// are generated afterwards.
+func checkCertificateFiles(certPath, keyPath string) error {
+	for _, check := range []func() error{
+		func() error { return checkPrivate(certPath, "TLS certificate", tlsRisk) },
+		func() error { return checkPrivate(keyPath, "TLS key", tlsRisk) },
+		func() error { return checkUnreadable(keyPath, "TLS key", tlsRisk) },
+	} {
+		if err := check(); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
 }
 
 // generateCertificate makes a self-signed ECDSA P-256 certificate for the
