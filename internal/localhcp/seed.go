@@ -2,7 +2,6 @@ package localhcp
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -149,7 +148,7 @@ func seedPrincipals(tx *store.Tx, configured []Principal, now time.Time, out *se
 		if p.ClientSecret == "" {
 			p.ClientSecret = iam.NewSecret()
 		}
-		if strings.HasPrefix(p.ClientID, store.WorkloadClientID("")) {
+		if store.IsWorkloadClientID(p.ClientID) {
 			return fmt.Errorf("principal %q has client id %q: the prefix %q marks tokens of workload identity providers, choose another", p.Name, p.ClientID, store.WorkloadClientID(""))
 		}
 		if seenClient[p.ClientID] {

@@ -279,7 +279,7 @@ func (a *authenticator) verify(r *http.Request) (store.Principal, error) {
 	if !ok {
 		return store.Principal{}, registry.Errorf(codes.Unauthenticated, "the principal of this access token no longer exists: request a new token with current credentials")
 	}
-	if strings.HasPrefix(entry.clientID, store.WorkloadClientID("")) {
+	if store.IsWorkloadClientID(entry.clientID) {
 		if !ids.providers[entry.clientID] {
 			return store.Principal{}, registry.Errorf(codes.Unauthenticated, "the workload identity provider this access token was exchanged through has been deleted: exchange a token through a current provider")
 		}

@@ -233,8 +233,8 @@ func (t *Tx) ReplacePrincipals(orgResource string, ps []Principal, now time.Time
 	}
 	for _, q := range []string{
 		`DELETE FROM tokens WHERE principal_id NOT IN (SELECT id FROM service_principals)`,
-		`DELETE FROM tokens WHERE client_id <> '' AND client_id NOT LIKE 'wip:%' AND client_id NOT IN (SELECT client_id FROM principal_keys)`,
-		`DELETE FROM tokens WHERE client_id LIKE 'wip:%' AND substr(client_id, 5) NOT IN (SELECT id FROM workload_identity_providers)`,
+		`DELETE FROM tokens WHERE client_id <> '' AND client_id NOT LIKE '` + workloadClientPrefix + `%' AND client_id NOT IN (SELECT client_id FROM principal_keys)`,
+		`DELETE FROM tokens WHERE client_id LIKE '` + workloadClientPrefix + `%' AND client_id NOT IN (SELECT '` + workloadClientPrefix + `' || id FROM workload_identity_providers)`,
 		`DELETE FROM iam_bindings WHERE member_id NOT IN (SELECT id FROM service_principals)`,
 	} {
 		if err := t.exec(q); err != nil {

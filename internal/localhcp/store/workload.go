@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -22,10 +23,20 @@ type WorkloadIdentityProvider struct {
 	UpdatedAt         time.Time
 }
 
+// workloadClientPrefix marks, in the tokens table's client_id, a token
+// issued through a workload identity provider rather than to a key.
+const workloadClientPrefix = "wip:"
+
 // WorkloadClientID is what the tokens table records, in place of a key's
 // client id, for a token issued through a workload identity provider, so
 // that deleting the provider revokes it.
-func WorkloadClientID(providerID string) string { return "wip:" + providerID }
+func WorkloadClientID(providerID string) string { return workloadClientPrefix + providerID }
+
+// IsWorkloadClientID reports whether a token's client id names a workload
+// identity provider (WorkloadClientID) rather than a key.
+func IsWorkloadClientID(clientID string) bool {
+	return strings.HasPrefix(clientID, workloadClientPrefix)
+}
 
 const wipColumns = `id, principal_id, name, description, conditional_access, issuer_uri, allowed_audiences, aws_account_id, created_at, updated_at`
 
